@@ -1,0 +1,83 @@
+"""Every query of the accounts domain."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from brandkit.accounts.models import Account, ApiKey, User, Workspace, WorkspaceMember
+from brandkit.db import utcnow
+
+
+class AccountsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *rows: object) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def account(self, account_id: str) -> Account | None:
+        return self.session.get(Account, account_id)
+
+    def accounts(self) -> list[Account]:
+        return list(self.session.scalars(select(Account).order_by(Account.created_at)))
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        return self.session.get(ApiKey, key_id)
+
+    def api_keys(self, account_id: str | None) -> list[ApiKey]:
+        query = select(ApiKey).order_by(ApiKey.created_at)
+        if account_id is not None:
+            query = query.where(ApiKey.account_id == account_id)
+        return list(self.session.scalars(query))
+
+    def revoke_key(self, key_id: str) -> bool:
+        result = self.session.execute(
+            update(ApiKey)
+            .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def live_user(self, account_id: str, user_id: str) -> User | None:
+        return self.session.scalar(
+            select(User).where(
+                User.id == user_id, User.account_id == account_id, User.deleted_at.is_(None)
+            )
+        )
+
+    def live_user_by_abstract_id(self, account_id: str, abstract_user_id: str) -> User | None:
+        return self.session.scalar(
+            select(User).where(
+                User.account_id == account_id,
+                User.abstract_user_id == abstract_user_id,
+                User.deleted_at.is_(None),
+            )
+        )
+
+    def personal_workspace(self, user_id: str) -> Workspace | None:
+        return self.session.scalar(
+            select(Workspace).where(Workspace.owner_user_id == user_id, Workspace.personal)
+        )
+
+    def workspace(self, account_id: str, workspace_id: str) -> Workspace | None:
+        return self.session.scalar(
+            select(Workspace).where(
+                Workspace.id == workspace_id, Workspace.account_id == account_id
+            )
+        )
+
+    def is_member(self, workspace_id: str, user_id: str) -> bool:
+        return (
+            self.session.scalar(
+                select(WorkspaceMember.user_id).where(
+                    WorkspaceMember.workspace_id == workspace_id,
+                    WorkspaceMember.user_id == user_id,
+                )
+            )
+            is not None
+        )
+
+    def soft_delete_user(self, user_id: str) -> None:
+        self.session.execute(update(User).where(User.id == user_id).values(deleted_at=utcnow()))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from brandkit.kit.params import NonEmptyStr, RequestModel, Str
+
+
+class LoginUserRequest(RequestModel):
+    abstractUserId: NonEmptyStr  # noqa: N815
+    brand: Str | None = None
+
+
+class DeleteUserRequest(RequestModel):
+    abstractUserId: NonEmptyStr  # noqa: N815
+
+
+class LoginUserBody(BaseModel):
+    userId: str  # noqa: N815
+    workspaceId: str  # noqa: N815
+    accessToken: str  # noqa: N815
+    refreshToken: str  # noqa: N815
+
+
+class DeleteUserBody(BaseModel):
+    userId: str  # noqa: N815
+    deleted: bool

@@ -1,0 +1,136 @@
+"""The ``brandkit`` command: serve, migrate, accounts, keys, demo data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from brandkit.accounts import service as accounts
+from brandkit.accounts.repository import AccountsRepository
+from brandkit.config import Settings
+from brandkit.db import make_engine, make_sessionmaker, transaction
+from brandkit.migrate import upgrade
+
+app = typer.Typer(
+    help="Brandkit: self-hosted design-asset and bulk-export APIs.", no_args_is_help=True
+)
+accounts_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys: shown once at creation, stored only as a hash.", no_args_is_help=True
+)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(keys_app, name="keys")
+console = Console()
+
+
+def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+    return make_sessionmaker(make_engine(settings.effective_database_url))
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(make_engine(settings.effective_database_url))
+    console.print("[green]database is up to date[/green]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (each stateless).")] = 1,
+) -> None:
+    """Serve the HTTP API (and, in the embedded mode, run the job worker in-process)."""
+    import uvicorn
+
+    uvicorn.run(
+        "brandkit.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # The body of a presigned PUT is streamed by our own handler; keep uvicorn's limits
+        # from buffering it.
+        proxy_headers=False,
+    )
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: str, timezone: Annotated[str, typer.Option(help="IANA time zone for exports.")] = "UTC"
+) -> None:
+    """Create an account and print its id."""
+    with transaction(_sessions(Settings()), write=True) as session:
+        account = accounts.create_account(session, name, timezone)
+    console.print(account.id)
+
+
+@accounts_app.command("list")
+def accounts_list() -> None:
+    """List accounts."""
+    with transaction(_sessions(Settings())) as session:
+        rows = AccountsRepository(session).accounts()
+    table = Table("id", "name", "timezone", "created")
+    for a in rows:
+        table.add_row(a.id, a.name, a.timezone, a.created_at.isoformat())
+    console.print(table)
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Option(help="Account id.")],
+    tier: Annotated[str, typer.Option(help="general, super or enterprise.")] = "general",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="Bulk-export scope, repeatable: export:read, export:write, ..."),
+    ] = None,
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+    user: Annotated[str, typer.Option(help="abstractUserId the key acts as.")] = "admin",
+) -> None:
+    """Create a key and print its token once; only a hash of the secret is kept."""
+    with transaction(_sessions(Settings()), write=True) as session:
+        issued = accounts.create_key(
+            session, account, tier, scope or [], name=name, abstract_user_id=user
+        )
+    console.print(issued.token, soft_wrap=True)
+
+
+@keys_app.command("list")
+def keys_list(account: Annotated[str | None, typer.Option(help="Account id.")] = None) -> None:
+    """List keys (never their secrets)."""
+    with transaction(_sessions(Settings())) as session:
+        rows = AccountsRepository(session).api_keys(account)
+    table = Table("key id", "account", "tier", "scopes", "name", "created", "revoked")
+    for k in rows:
+        table.add_row(
+            k.id,
+            k.account_id,
+            k.tier,
+            " ".join(k.scopes),
+            k.name,
+            k.created_at.isoformat(),
+            k.revoked_at.isoformat() if k.revoked_at else "",
+        )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key; it fails at once on every process."""
+    with transaction(_sessions(Settings()), write=True) as session:
+        accounts.revoke_key(session, key_id)
+    console.print(f"revoked {key_id}")
+
+
+@keys_app.command("rotate")
+def keys_rotate(key_id: str) -> None:
+    """Revoke a key and print the token of its successor (same account, tier and scopes)."""
+    with transaction(_sessions(Settings()), write=True) as session:
+        issued = accounts.rotate_key(session, key_id)
+    console.print(issued.token, soft_wrap=True)

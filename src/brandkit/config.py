@@ -1,0 +1,90 @@
+"""Settings, read from the environment (``BRANDKIT_*``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BRANDKIT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    # Signs cursors, access tokens, local upload URLs and export download URLs. When unset it is
+    # generated once and kept in the data directory, so signatures survive restarts.
+    secret_key: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    editor_base_url: str = "https://instant.sivi.ai"
+    log_level: str = "INFO"
+
+    redis_url: str | None = None
+    rate_limit_general: int = Field(50, ge=1)
+    rate_limit_super: int = Field(100, ge=1)
+    rate_limit_enterprise: int = Field(600, ge=1)
+    rate_limit_export: int = Field(600, ge=1)
+
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = "brandkit"
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_public_base_url: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+
+    upload_max_bytes: int = Field(25 * MB, ge=1)
+    font_max_bytes: int = Field(10 * MB, ge=1)
+    fetch_max_bytes: int = Field(25 * MB, ge=1)
+    fetch_timeout_seconds: float = Field(10.0, gt=0)
+    orphan_upload_hours: float = Field(24.0, gt=0)
+
+    user_purge_days: float = Field(15.0, ge=0)
+    export_retention_days: float = Field(7.0, gt=0)
+    export_max_running: int = Field(3, ge=1)
+    export_url_minutes: int = Field(100, ge=1)
+    csv_neutralise_formulas: bool = True
+
+    # The embedded mode runs the job loop inside the API process; turn it off when separate
+    # `brandkit worker` processes do the work.
+    embedded_worker: bool = True
+    worker_poll_seconds: float = Field(1.0, gt=0)
+    job_lease_seconds: float = Field(60.0, gt=0)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'brandkit.db').resolve()}"
+
+    @cached_property
+    def signing_key(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    def rate_limit_for(self, tier: str) -> int:
+        return {
+            "general": self.rate_limit_general,
+            "super": self.rate_limit_super,
+            "enterprise": self.rate_limit_enterprise,
+        }.get(tier, self.rate_limit_export)
+
+
+def normalise_database_url(url: str) -> str:
+    # psycopg 3 is the only PostgreSQL driver we ship; accept the plain libpq form too.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

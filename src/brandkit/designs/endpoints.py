@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from brandkit.accounts.auth import EnterpriseKey, GeneralKey
+from brandkit.designs import service
+from brandkit.designs.schemas import (
+    DesignVariantsBody,
+    ExportDataBody,
+    ExportDataRequest,
+    GetDesignVariantsRequest,
+)
+from brandkit.kit.deps import SessionDep, SettingsDep
+from brandkit.kit.params import query_params
+from brandkit.kit.responses import JSONBytes, envelope
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
+
+router = APIRouter(tags=["designs"], responses=ENVELOPE_ERRORS)
+
+
+def _links(request: Request, settings: SettingsDep) -> service.VariantLinks:
+    return service.VariantLinks(request.app.state.storage, settings.editor_base_url)
+
+
+Links = Annotated[service.VariantLinks, Depends(_links)]
+
+
+@router.post("/enterprise/export-data", response_model=Envelope[ExportDataBody])
+def export_data(
+    body: ExportDataRequest,
+    principal: EnterpriseKey,
+    session: SessionDep,
+    settings: SettingsDep,
+    links: Links,
+) -> JSONBytes:
+    """Variants, media and content a user made in ``[startDate, endDate]``, newest first, capped
+    at 300/300/100 a call; ``next`` is 1 and ``cursor`` continues when any kind was cut."""
+    return envelope(service.export_data(session, principal, body, settings, links))
+
+
+@router.post("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
+def get_design_variants(
+    body: GetDesignVariantsRequest,
+    principal: GeneralKey,
+    session: SessionDep,
+    settings: SettingsDep,
+    links: Links,
+) -> JSONBytes:
+    """Variants of a design, a user or a workspace (the first id present decides), newest
+    first, one keyset page at a time."""
+    return envelope(service.get_design_variants(session, principal, body, settings, links))
+
+
+@router.get("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
+def get_design_variants_query(
+    params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],
+    principal: GeneralKey,
+    session: SessionDep,
+    settings: SettingsDep,
+    links: Links,
+) -> JSONBytes:
+    """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
+    return envelope(service.get_design_variants(session, principal, params, settings, links))

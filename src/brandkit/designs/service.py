@@ -1,0 +1,180 @@
+"""Design variants and the enterprise data export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from brandkit.accounts import service as accounts
+from brandkit.accounts.auth import Principal
+from brandkit.accounts.models import User
+from brandkit.accounts.repository import AccountsRepository
+from brandkit.config import Settings
+from brandkit.db import AnyRow, utcnow
+from brandkit.designs.models import Variant
+from brandkit.designs.repository import DesignsRepository
+from brandkit.designs.schemas import ExportDataRequest, GetDesignVariantsRequest
+from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
+from brandkit.kit.errors import BadRequest, Forbidden, invalid
+from brandkit.kit.timeparse import from_unix
+from brandkit.storage.base import Storage
+
+MAX_EXPORT_RANGE = timedelta(days=90)
+MAX_EXPORT_AGE = timedelta(days=365)
+EXPORT_CAPS = {"variants": 300, "media": 300, "content": 100}
+
+
+@dataclass(frozen=True)
+class VariantLinks:
+    storage: Storage
+    editor_base_url: str
+
+    def render(self, row: AnyRow) -> dict[str, Any]:
+        return {
+            "variantImageUrl": self.storage.public_url(row.storage_key),
+            "variantEditLink": f"{self.editor_base_url.rstrip('/')}/#/variant/{row.id}"
+            "/independent-design-editor?type=edited",
+            "variantId": row.id,
+            "variantType": row.variant_type,
+            "variantWidth": row.width,
+            "variantHeight": row.height,
+        }
+
+
+def get_design_variants(
+    session: Session,
+    principal: Principal,
+    request: GetDesignVariantsRequest,
+    settings: Settings,
+    links: VariantLinks,
+) -> dict[str, Any]:
+    designs = DesignsRepository(session)
+    users = AccountsRepository(session)
+    enterprise = principal.at_least("enterprise")
+    # Below the enterprise tier a key reads only for its acting user; an enterprise key acts for
+    # the whole account and abstractUserId only narrows the list.
+    acting = (
+        None if enterprise else accounts.acting_user(session, principal, request.abstractUserId)
+    )
+    only_user: str | None = acting.id if acting else None
+    if enterprise and request.abstractUserId is not None:
+        only_user = accounts.find_user(session, principal.account_id, request.abstractUserId).id
+
+    if request.designId is not None:
+        decided = request.designId
+        design = designs.design(principal.account_id, decided)
+        if design is None:
+            raise BadRequest("Design does not exist")
+        if acting is not None and design.user_id != acting.id:
+            raise Forbidden("Only an enterprise key reads other users' designs")
+        owner = Variant.design_id == decided
+    elif request.userId is not None:
+        decided = request.userId
+        if users.live_user(principal.account_id, decided) is None:
+            raise BadRequest("User does not exist")
+        if acting is not None and decided != acting.id:
+            raise Forbidden("Only an enterprise key reads other users' designs")
+        owner = Variant.user_id == decided
+    elif request.workspaceId is not None:
+        decided = request.workspaceId
+        if users.workspace(principal.account_id, decided) is None:
+            raise BadRequest("Workspace does not exist")
+        if acting is not None and not users.is_member(decided, acting.id):
+            raise Forbidden("Only an enterprise key reads other users' workspaces")
+        owner = Variant.workspace_id == decided
+    else:
+        raise invalid("designId", "one of designId, userId or workspaceId is required")
+
+    context = f"variants:{principal.account_id}"
+    after = None
+    if request.cursor is not None:
+        after = time_from_position(decode_cursor(settings.signing_key, context, request.cursor))
+    variant_type = None if request.type == "all" else request.type.upper()
+    rows = designs.variant_page(
+        owner, user_id=only_user, variant_type=variant_type, after=after, limit=request.limit + 1
+    )
+    page, more = rows[: request.limit], len(rows) > request.limit
+    cursor = None
+    if more:
+        last = page[-1]
+        cursor = encode_cursor(
+            settings.signing_key, context, time_position(last.created_at, last.id)
+        )
+    return {
+        "designId": decided,
+        "variations": [links.render(row) for row in page],
+        "cursor": cursor,
+        "nextPage": more,
+    }
+
+
+def export_window(request: ExportDataRequest, now: datetime) -> tuple[datetime, datetime]:
+    start, end = from_unix(request.startDate), from_unix(request.endDate)
+    if start > end:
+        raise invalid("startDate", "startDate must not be after endDate")
+    if end - start > MAX_EXPORT_RANGE:
+        raise invalid("endDate", "the date range may not exceed 90 days")
+    if start < now - MAX_EXPORT_AGE:
+        raise invalid("startDate", "data older than 365 days is not available")
+    return start, end
+
+
+Fetch = Callable[[str, datetime, datetime, "tuple[datetime, str] | None", int], Sequence[AnyRow]]
+
+
+def export_data(
+    session: Session,
+    principal: Principal,
+    request: ExportDataRequest,
+    settings: Settings,
+    links: VariantLinks,
+) -> dict[str, Any]:
+    start, end = export_window(request, utcnow())
+    user: User = accounts.find_user(session, principal.account_id, request.abstractUserId)
+    repo = DesignsRepository(session)
+    kinds: dict[str, tuple[Fetch, Callable[[AnyRow], dict[str, Any]]]] = {
+        "variants": (repo.user_variants, links.render),
+        "media": (
+            repo.user_media,
+            lambda r: {"url": links.storage.public_url(r.storage_key), "type": r.media_type},
+        ),
+        "content": (
+            repo.user_content,
+            lambda r: {"title": r.title, "subtitle": r.subtitle, "bulletlist": list(r.bulletlist)},
+        ),
+    }
+    wanted = ["variants"] if request.exportType == "designs" else list(kinds)
+    # The cursor holds, per kind, the last position served, or None once that kind is complete.
+    context = f"export-data:{principal.account_id}:{user.id}:{start}:{end}:{request.exportType}"
+    state: dict[str, Any] = {kind: [] for kind in wanted}
+    if request.cursor is not None:
+        decoded = decode_cursor(settings.signing_key, context, request.cursor)
+        if len(decoded) != 1 or not isinstance(decoded[0], dict) or set(decoded[0]) != set(wanted):
+            raise invalid("cursor", "malformed cursor")
+        state = decoded[0]
+
+    body: dict[str, Any] = {"variants": [], "media": [], "content": []}
+    next_state: dict[str, Any] = {}
+    for kind in wanted:
+        position = state[kind]
+        if position is None:
+            next_state[kind] = None
+            continue
+        after = time_from_position(position) if position else None
+        fetch, render = kinds[kind]
+        cap = EXPORT_CAPS[kind]
+        rows = fetch(user.id, start, end, after, cap + 1)
+        body[kind] = [render(row) for row in rows[:cap]]
+        if len(rows) > cap:
+            next_state[kind] = time_position(rows[cap - 1].created_at, rows[cap - 1].id)
+        else:
+            next_state[kind] = None
+    more = any(position is not None for position in next_state.values())
+    body["next"] = 1 if more else 0
+    if more:
+        body["cursor"] = encode_cursor(settings.signing_key, context, [next_state])
+    return body

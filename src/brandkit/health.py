@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from brandkit.kit.deps import SessionDep
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz(session: SessionDep) -> dict[str, str]:
+    """Liveness and database reachability, for load balancers."""
+    session.execute(text("SELECT 1"))
+    return {"status": "ok"}

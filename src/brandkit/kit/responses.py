@@ -1,0 +1,22 @@
+"""JSON responses serialised with orjson, and the design-asset family's envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+
+class JSONBytes(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def envelope(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> JSONBytes:
+    """``{"status": s, "body": {...}}`` with the HTTP status equal to ``status``."""
+    return JSONBytes({"status": status, "body": body}, status_code=status, headers=headers)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, Strict
+
+from brandkit.kit.params import RequestModel, Str
+
+MediaType = Literal[
+    "photo", "logo", "illustration", "screenshot", "backdrop", "icon", "inspiration"
+]
+
+
+class GetMediaRequest(RequestModel):
+    type: MediaType | None = None
+    subType: Str | None = None  # noqa: N815
+    mId: Str | None = None  # noqa: N815
+    bId: Str | None = None  # noqa: N815
+    limit: Annotated[int, Strict(), Field(ge=1, le=50)] = 10
+    cursor: Annotated[
+        Str | None, Field(default=None, validation_alias=AliasChoices("cursor", "nextCursor"))
+    ] = None
+    sort: Literal["ASC", "DESC"] = "DESC"
+    system: Literal["USER", "SYSTEM"] = "USER"
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class TouchPosition(BaseModel):
+    left: bool
+    right: bool
+    bottom: bool
+    top: bool
+    center: bool
+
+
+class ImagePreference(BaseModel):
+    crop: Any
+    removeBg: Any  # noqa: N815
+    enhancement: Any
+
+
+class MediaMeta(BaseModel):
+    touchPosition: TouchPosition  # noqa: N815
+    imagePreference: ImagePreference  # noqa: N815
+    hueRotations: list[Any]  # noqa: N815
+    logoStyle: list[Any]  # noqa: N815
+
+
+class MediaOut(BaseModel):
+    mId: str  # noqa: N815
+    bId: str | None  # noqa: N815
+    type: str
+    subType: str  # noqa: N815
+    system: Literal["USER", "SYSTEM"]
+    url: str
+    createdOn: int  # noqa: N815
+    meta: MediaMeta
+
+
+class MediaListBody(BaseModel):
+    media: list[MediaOut]
+    cursor: str | None
