@@ -35,6 +35,7 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	BRANDKIT_SOAK=1 $(BIN)/pytest tests -m soak
+	BRANDKIT_SOAK=1 $(BIN)/pytest tests/fuzz
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ from brandkit.kit.handlers import install_handlers
 from brandkit.kit.logs import configure_logging
 from brandkit.kit.middleware import RequestMiddleware
 from brandkit.kit.ratelimit import RateLimiter
+from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.factory import make_storage
 
 DESCRIPTION = """
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.sessions = make_sessionmaker(engine)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     app.state.storage = make_storage(settings)
+    app.state.url_fetcher = UrlFetcher.from_settings(settings)
     included = routers.all_routers()
     for router in included:
         app.include_router(router)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
 from brandkit.accounts.repository import AccountsRepository
@@ -26,8 +29,16 @@ app.add_typer(keys_app, name="keys")
 console = Console()
 
 
-def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_sessionmaker(make_engine(settings.effective_database_url))
+@contextmanager
+def _transaction(*, write: bool = False) -> Iterator[Session]:
+    """One unit of work on an engine disposed afterwards: a command leaves no pooled
+    connection behind (which psycopg reports as a ResourceWarning)."""
+    engine = make_engine(Settings().effective_database_url)
+    try:
+        with transaction(make_sessionmaker(engine), write=write) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -35,7 +46,11 @@ def migrate() -> None:
     """Bring the database schema up to date."""
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(make_engine(settings.effective_database_url))
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
     console.print("[green]database is up to date[/green]")
 
 
@@ -61,12 +76,57 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Run background jobs (exports, purges) until SIGTERM; start as many as you like, on any
+    machine sharing the database and storage."""
+    from brandkit.jobs.runner import run_worker
+    from brandkit.kit.logs import configure_logging
+    from brandkit.storage.factory import make_storage
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    run_worker(settings, make_engine(settings.effective_database_url), make_storage(settings))
+
+
+@app.command()
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Load only into a database without accounts.")
+    ] = False,
+) -> None:
+    """Load the demo account (users, designs with images, media, content) and print its key."""
+    from brandkit import demo as demo_data
+
+    settings = Settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        if if_empty and not demo_data.is_empty(engine):
+            token = demo_data.read_token(settings)
+            if token is None:
+                console.print("the database already has accounts; demo data not loaded")
+                return
+        else:
+            info = demo_data.load_demo(settings)
+            made = ", ".join(f"{n} {kind}" for kind, n in info.made.items())
+            console.print(f"[green]demo account {info.account_id} loaded:[/green] {made}")
+            token = info.token
+        design = demo_data.example_design(engine, token)
+    finally:
+        engine.dispose()
+    console.print(f"demo API key (enterprise, also in {demo_data.key_path(settings)}):")
+    print(token)
+    if design is not None:
+        console.print("try:")
+        print(demo_data.curl_example(settings, token, design))
+
+
 @accounts_app.command("create")
 def accounts_create(
     name: str, timezone: Annotated[str, typer.Option(help="IANA time zone for exports.")] = "UTC"
 ) -> None:
     """Create an account and print its id."""
-    with transaction(_sessions(Settings()), write=True) as session:
+    with _transaction(write=True) as session:
         account = accounts.create_account(session, name, timezone)
     console.print(account.id)
 
@@ -74,7 +134,7 @@ def accounts_create(
 @accounts_app.command("list")
 def accounts_list() -> None:
     """List accounts."""
-    with transaction(_sessions(Settings())) as session:
+    with _transaction() as session:
         rows = AccountsRepository(session).accounts()
     table = Table("id", "name", "timezone", "created")
     for a in rows:
@@ -94,7 +154,7 @@ def keys_create(
     user: Annotated[str, typer.Option(help="abstractUserId the key acts as.")] = "admin",
 ) -> None:
     """Create a key and print its token once; only a hash of the secret is kept."""
-    with transaction(_sessions(Settings()), write=True) as session:
+    with _transaction(write=True) as session:
         issued = accounts.create_key(
             session, account, tier, scope or [], name=name, abstract_user_id=user
         )
@@ -104,7 +164,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(account: Annotated[str | None, typer.Option(help="Account id.")] = None) -> None:
     """List keys (never their secrets)."""
-    with transaction(_sessions(Settings())) as session:
+    with _transaction() as session:
         rows = AccountsRepository(session).api_keys(account)
     table = Table("key id", "account", "tier", "scopes", "name", "created", "revoked")
     for k in rows:
@@ -123,7 +183,7 @@ def keys_list(account: Annotated[str | None, typer.Option(help="Account id.")] =
 @keys_app.command("revoke")
 def keys_revoke(key_id: str) -> None:
     """Revoke a key; it fails at once on every process."""
-    with transaction(_sessions(Settings()), write=True) as session:
+    with _transaction(write=True) as session:
         accounts.revoke_key(session, key_id)
     console.print(f"revoked {key_id}")
 
@@ -131,6 +191,6 @@ def keys_revoke(key_id: str) -> None:
 @keys_app.command("rotate")
 def keys_rotate(key_id: str) -> None:
     """Revoke a key and print the token of its successor (same account, tier and scopes)."""
-    with transaction(_sessions(Settings()), write=True) as session:
+    with _transaction(write=True) as session:
         issued = accounts.rotate_key(session, key_id)
     console.print(issued.token, soft_wrap=True)

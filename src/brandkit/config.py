@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     worker_poll_seconds: float = Field(1.0, gt=0)
     job_lease_seconds: float = Field(60.0, gt=0)
+    # Rows an export writes between progress updates and lease checks.
+    export_batch_rows: int = Field(10_000, ge=1)
+    # Test-only: a pause after each export batch, so that a test can kill a worker mid-export.
+    export_batch_sleep_seconds: float = Field(0.0, ge=0)
 
     @property
     def effective_database_url(self) -> str:

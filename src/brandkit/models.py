@@ -1,22 +1,31 @@
 """Every table, imported in one place so that metadata and migrations see the whole schema."""
 
 from brandkit.accounts.models import Account, ApiKey, Brand, User, Workspace, WorkspaceMember
+from brandkit.contacts.models import Activity, Contact, Segment, SegmentMember
 from brandkit.db import Base
 from brandkit.designs.models import ContentSnippet, Design, Variant
+from brandkit.exports.models import Export
 from brandkit.fonts.models import Font
 from brandkit.jobs.models import Job
 from brandkit.media.models import Media
+from brandkit.storage.models import Upload
 
 __all__ = [
     "Account",
+    "Activity",
     "ApiKey",
     "Base",
     "Brand",
+    "Contact",
     "ContentSnippet",
     "Design",
+    "Export",
     "Font",
     "Job",
     "Media",
+    "Segment",
+    "SegmentMember",
+    "Upload",
     "User",
     "Variant",
     "Workspace",

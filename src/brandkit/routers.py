@@ -8,17 +8,30 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from brandkit.accounts.endpoints import router as accounts_router
+from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
+from brandkit.exports.endpoints import router as exports_router
+from brandkit.fonts.endpoints import router as fonts_router
 from brandkit.health import router as health_router
+from brandkit.jobs.embedded import embedded_worker
 from brandkit.media.endpoints import router as media_router
 from brandkit.storage.endpoints import router as files_router
 
 
 def all_routers() -> list[APIRouter]:
-    return [health_router, accounts_router, designs_router, media_router, files_router]
+    return [
+        health_router,
+        accounts_router,
+        designs_router,
+        media_router,
+        files_router,
+        fonts_router,
+        exports_router,
+        contacts_router,
+    ]
 
 
 @asynccontextmanager
 async def background(app: FastAPI) -> AsyncIterator[None]:
-    # The job runner (bulk-export issue) starts its embedded worker here.
-    yield
+    async with embedded_worker(app):
+        yield

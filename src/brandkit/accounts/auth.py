@@ -57,7 +57,7 @@ def authenticate(session: Session, settings: Settings, token: str | None) -> Pri
         claims = read_token(ACCESS_PREFIX, settings.signing_key, token)
         if claims is None:
             raise Unauthenticated()
-        key = repo.api_key(claims.key_id)
+        key = repo.key_for_auth(claims.key_id)
         # A token dies with the key that minted it and with its user.
         if key is None or key.revoked_at is not None:
             raise Unauthenticated()
@@ -74,7 +74,7 @@ def authenticate(session: Session, settings: Settings, token: str | None) -> Pri
     key_id, sep, secret = token.partition(":")
     if not sep:
         raise Unauthenticated()
-    key = repo.api_key(key_id)
+    key = repo.key_for_auth(key_id)
     if key is None or key.revoked_at is not None or not secret_matches(secret, key.secret_hash):
         raise Unauthenticated()
     return Principal(

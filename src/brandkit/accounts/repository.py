@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.accounts.models import Account, ApiKey, User, Workspace, WorkspaceMember
-from brandkit.db import utcnow
+from brandkit.db import AnyRow, utcnow
+
+# Prebuilt once, values bound at execution: building the statement per request costs more than
+# running it.
+_KEY_FOR_AUTH = select(
+    ApiKey.id,
+    ApiKey.account_id,
+    ApiKey.user_id,
+    ApiKey.tier,
+    ApiKey.scopes,
+    ApiKey.secret_hash,
+    ApiKey.revoked_at,
+).where(ApiKey.id == bindparam("key_id"))
 
 
 class AccountsRepository:
@@ -25,6 +37,11 @@ class AccountsRepository:
 
     def api_key(self, key_id: str) -> ApiKey | None:
         return self.session.get(ApiKey, key_id)
+
+    def key_for_auth(self, key_id: str) -> AnyRow | None:
+        """What authentication reads, as a plain row: every request pays for this lookup, and
+        the ORM's identity-map load costs more than the query."""
+        return self.session.connection().execute(_KEY_FOR_AUTH, {"key_id": key_id}).first()
 
     def api_keys(self, account_id: str | None) -> list[ApiKey]:
         query = select(ApiKey).order_by(ApiKey.created_at)

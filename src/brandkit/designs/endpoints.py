@@ -20,7 +20,7 @@ from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 router = APIRouter(tags=["designs"], responses=ENVELOPE_ERRORS)
 
 
-def _links(request: Request, settings: SettingsDep) -> service.VariantLinks:
+async def _links(request: Request, settings: SettingsDep) -> service.VariantLinks:
     return service.VariantLinks(request.app.state.storage, settings.editor_base_url)
 
 

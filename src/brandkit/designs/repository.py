@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import Integer, Select, bindparam, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from brandkit.db import AnyRow, AnySelect
@@ -34,6 +36,38 @@ def _before(
     return query.order_by(created.desc(), row_id.desc())
 
 
+OwnerKind = Literal["design", "user", "workspace"]
+_OWNER_COLUMNS = {
+    "design": Variant.design_id,
+    "user": Variant.user_id,
+    "workspace": Variant.workspace_id,
+}
+
+
+@cache
+def _variant_page_query(
+    owner: OwnerKind, by_user: bool, by_type: bool, keyset: bool
+) -> Select[*tuple[Any, ...]]:
+    """One prebuilt statement per shape, values bound at execution: building the expression
+    and adapting a cached compilation to a new one cost more than the query itself."""
+    query = select(*VARIANT_COLUMNS).where(
+        _OWNER_COLUMNS[owner] == bindparam("owner_id"),
+        Variant.account_id == bindparam("account_id"),
+    )
+    if by_user:
+        query = query.where(Variant.user_id == bindparam("user_id"))
+    if by_type:
+        query = query.where(Variant.variant_type == bindparam("variant_type"))
+    if keyset:
+        position = (
+            bindparam("after_created", type_=Variant.created_at.type),
+            bindparam("after_id", type_=Variant.id.type),
+        )
+        query = query.where(tuple_(Variant.created_at, Variant.id) < tuple_(*position))
+    order = (Variant.created_at.desc(), Variant.id.desc())
+    return query.order_by(*order).limit(bindparam("limit", type_=Integer()))
+
+
 class DesignsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -45,21 +79,30 @@ class DesignsRepository:
 
     def variant_page(
         self,
-        owner: ColumnElement[bool],
+        account_id: str,
+        owner: OwnerKind,
+        owner_id: str,
         *,
         user_id: str | None,
         variant_type: str | None,
         after: tuple[datetime, str] | None,
         limit: int,
     ) -> Sequence[AnyRow]:
-        query = select(*VARIANT_COLUMNS).where(owner)
-        if user_id is not None:
-            query = query.where(Variant.user_id == user_id)
-        if variant_type is not None:
-            query = query.where(Variant.variant_type == variant_type)
-        return self.session.execute(
-            _before(query, Variant.created_at, Variant.id, after).limit(limit)
-        ).all()
+        query = _variant_page_query(
+            owner, user_id is not None, variant_type is not None, after is not None
+        )
+        params: dict[str, object] = {
+            "account_id": account_id,
+            "owner_id": owner_id,
+            "user_id": user_id,
+            "variant_type": variant_type,
+            "limit": limit,
+        }
+        if after is not None:
+            params["after_created"], params["after_id"] = after
+        # Plain rows through the Core connection: the ORM's result machinery costs more than
+        # the query on this hot path and adds nothing to tuples of columns.
+        return self.session.connection().execute(query, params).all()
 
     def user_variants(
         self,

@@ -15,8 +15,7 @@ from brandkit.accounts.models import User
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
 from brandkit.db import AnyRow, utcnow
-from brandkit.designs.models import Variant
-from brandkit.designs.repository import DesignsRepository
+from brandkit.designs.repository import DesignsRepository, OwnerKind
 from brandkit.designs.schemas import ExportDataRequest, GetDesignVariantsRequest
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
 from brandkit.kit.errors import BadRequest, Forbidden, invalid
@@ -66,26 +65,30 @@ def get_design_variants(
 
     if request.designId is not None:
         decided = request.designId
-        design = designs.design(principal.account_id, decided)
-        if design is None:
-            raise BadRequest("Design does not exist")
-        if acting is not None and design.user_id != acting.id:
-            raise Forbidden("Only an enterprise key reads other users' designs")
-        owner = Variant.design_id == decided
+        # An enterprise key may read every design of the account, so a page with rows proves
+        # the design is there; only an empty page pays for the lookup (below) that tells "no
+        # variants" from "no such design".
+        if acting is not None:
+            design = designs.design(principal.account_id, decided)
+            if design is None:
+                raise BadRequest("Design does not exist")
+            if design.user_id != acting.id:
+                raise Forbidden("Only an enterprise key reads other users' designs")
+        owner: OwnerKind = "design"
     elif request.userId is not None:
         decided = request.userId
         if users.live_user(principal.account_id, decided) is None:
             raise BadRequest("User does not exist")
         if acting is not None and decided != acting.id:
             raise Forbidden("Only an enterprise key reads other users' designs")
-        owner = Variant.user_id == decided
+        owner = "user"
     elif request.workspaceId is not None:
         decided = request.workspaceId
         if users.workspace(principal.account_id, decided) is None:
             raise BadRequest("Workspace does not exist")
         if acting is not None and not users.is_member(decided, acting.id):
             raise Forbidden("Only an enterprise key reads other users' workspaces")
-        owner = Variant.workspace_id == decided
+        owner = "workspace"
     else:
         raise invalid("designId", "one of designId, userId or workspaceId is required")
 
@@ -95,8 +98,21 @@ def get_design_variants(
         after = time_from_position(decode_cursor(settings.signing_key, context, request.cursor))
     variant_type = None if request.type == "all" else request.type.upper()
     rows = designs.variant_page(
-        owner, user_id=only_user, variant_type=variant_type, after=after, limit=request.limit + 1
+        principal.account_id,
+        owner,
+        decided,
+        user_id=only_user,
+        variant_type=variant_type,
+        after=after,
+        limit=request.limit + 1,
     )
+    if (
+        not rows
+        and acting is None
+        and request.designId is not None
+        and designs.design(principal.account_id, request.designId) is None
+    ):
+        raise BadRequest("Design does not exist")
     page, more = rows[: request.limit], len(rows) > request.limit
     cursor = None
     if more:
@@ -113,7 +129,8 @@ def get_design_variants(
 
 
 def export_window(request: ExportDataRequest, now: datetime) -> tuple[datetime, datetime]:
-    start, end = from_unix(request.startDate), from_unix(request.endDate)
+    start = from_unix(request.startDate, "startDate")
+    end = from_unix(request.endDate, "endDate")
     if start > end:
         raise invalid("startDate", "startDate must not be after endDate")
     if end - start > MAX_EXPORT_RANGE:

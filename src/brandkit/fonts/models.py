@@ -10,7 +10,11 @@ from brandkit.db import Base, UTCDateTime, utcnow
 
 class Font(Base):
     __tablename__ = "fonts"
-    __table_args__ = (Index("ix_fonts_account_created", "account_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_fonts_account_created", "account_id", "created_at", "id"),
+        # font/get pages through fonts by name.
+        Index("ix_fonts_account_name", "account_id", "name", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     # Null for built-in system fonts.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -16,10 +18,13 @@ from brandkit.kit.errors import (
     FieldError,
     InvalidInput,
     NotFound,
+    ServiceUnavailable,
 )
 from brandkit.kit.render import render_error, uses_problem_style
 
 _STATUS_ERRORS: dict[int, type[BrandkitError]] = {404: NotFound}
+
+log = logging.getLogger("brandkit.request")
 
 
 def field_errors(errors: Sequence[Any]) -> list[FieldError]:
@@ -62,7 +67,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render_error(request.url.path, error)
 
 
+async def _database_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DBAPIError)
+    transient = isinstance(exc, OperationalError) or exc.connection_invalidated
+    if not transient:
+        raise exc
+    # A dropped connection, a restarting or overloaded database, a lock timeout: the request did
+    # not commit and may be retried. The detail stays in the log under the request id.
+    log.error("database unavailable on %s %s", request.method, request.url.path, exc_info=exc)
+    return render_error(request.url.path, ServiceUnavailable(headers={"Retry-After": "1"}))
+
+
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BrandkitError, _brandkit_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)

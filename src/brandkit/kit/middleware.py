@@ -41,6 +41,9 @@ class RequestMiddleware:
                 started = True
                 headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
+                # Browsers must never guess a type: an uploaded file sniffed as HTML would run.
+                if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
                 for name, value in state.get(RATE_HEADERS_KEY, {}).items():
                     headers.append((name.lower().encode(), str(value).encode()))
                 message = {**message, "headers": headers}

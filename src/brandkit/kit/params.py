@@ -3,10 +3,10 @@
 
 # No `from __future__ import annotations`: FastAPI must read the closure's annotations live.
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from brandkit.kit.errors import InvalidInput, invalid
 from brandkit.kit.handlers import field_errors
@@ -24,6 +24,25 @@ NonEmptyStr = Annotated[str, Strict(), Field(min_length=1, max_length=512)]
 class RequestModel(BaseModel):
     # Unknown fields are ignored, as the original API does; NaN and Infinity are refused.
     model_config = ConfigDict(extra="ignore", allow_inf_nan=False, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        # PostgreSQL stores no U+0000 in text or JSON: refuse it as bad input on both databases
+        # instead of letting it fail as a 500 on one of them.
+        if _has_nul(data):
+            raise ValueError("text may not contain the NUL character")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def query_params(model: type[M]) -> Callable[[str | None], M]:

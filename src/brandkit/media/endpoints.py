@@ -5,12 +5,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from brandkit.accounts.auth import GeneralKey
-from brandkit.kit.deps import SessionDep, SettingsDep
+from brandkit.kit.deps import SessionDep, SettingsDep, writes
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 from brandkit.media import service
-from brandkit.media.schemas import GetMediaRequest, MediaListBody
+from brandkit.media.schemas import (
+    CreateMediaRequest,
+    DeletedBody,
+    DeleteMediaRequest,
+    GetMediaRequest,
+    MediaBody,
+    MediaListBody,
+    UpdateMediaRequest,
+)
+from brandkit.storage.schemas import TOO_LARGE
 
 router = APIRouter(tags=["media"], responses=ENVELOPE_ERRORS)
 
@@ -39,3 +48,41 @@ def get_media_query(
     """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
     storage = request.app.state.storage
     return envelope(service.list_media(session, principal, params, settings, storage))
+
+
+@router.post("/media/create", response_model=Envelope[MediaBody], responses=TOO_LARGE)
+@writes
+def create_media(
+    body: CreateMediaRequest,
+    principal: GeneralKey,
+    session: SessionDep,
+    request: Request,
+) -> JSONBytes:
+    """Register a file: either ``uploadUrl`` (from files/get-presigned-url, after the PUT) or
+    ``url`` (fetched by the server; public http/https only, size and time limited). The bytes
+    must be what the type and extension claim; SVGs are stored cleaned of scripts."""
+    state = request.app.state
+    return envelope(
+        service.create_media(session, principal, body, state.storage, state.url_fetcher)
+    )
+
+
+@router.post("/media/update", response_model=Envelope[MediaBody])
+@writes
+def update_media(
+    body: UpdateMediaRequest,
+    principal: GeneralKey,
+    session: SessionDep,
+    request: Request,
+) -> JSONBytes:
+    """Merge ``touchPosition`` and ``imagePreference`` into the media's meta; replace
+    ``hueRotations``."""
+    storage = request.app.state.storage
+    return envelope(service.update_media(session, principal, body, storage))
+
+
+@router.post("/media/delete", response_model=Envelope[DeletedBody])
+@writes
+def delete_media(body: DeleteMediaRequest, principal: GeneralKey, session: SessionDep) -> JSONBytes:
+    """Soft-delete up to 20 of the acting user's media; ids not in scope are not counted."""
+    return envelope(service.delete_media(session, principal, body))

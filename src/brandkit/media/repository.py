@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from brandkit.media.models import Media
@@ -52,3 +52,32 @@ class MediaRepository:
             else (Media.created_at.desc(), Media.id.desc())
         )
         return self.session.scalars(query.order_by(*order).limit(limit)).all()
+
+    def add(self, media: Media) -> None:
+        self.session.add(media)
+        self.session.flush()
+
+    def owned(self, account_id: str, user_id: str, media_id: str) -> Media | None:
+        """The user's live uploaded media with this id, the scope update and delete act in."""
+        return self.session.scalars(
+            select(Media).where(*self._owned(account_id, user_id), Media.id == media_id)
+        ).first()
+
+    def soft_delete(
+        self, account_id: str, user_id: str, media_ids: Sequence[str], now: datetime
+    ) -> int:
+        result = self.session.execute(
+            update(Media)
+            .where(*self._owned(account_id, user_id), Media.id.in_(media_ids))
+            .values(deleted_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    @staticmethod
+    def _owned(account_id: str, user_id: str) -> tuple[ColumnElement[bool], ...]:
+        return (
+            Media.account_id == account_id,
+            Media.user_id == user_id,
+            Media.system == "USER",
+            Media.deleted_at.is_(None),
+        )

@@ -60,3 +60,59 @@ class MediaOut(BaseModel):
 class MediaListBody(BaseModel):
     media: list[MediaOut]
     cursor: str | None
+
+
+StrictBool = Annotated[bool, Strict()]
+HueRotation = Annotated[float, Strict(), Field(ge=-360, le=360)]
+UrlStr = Annotated[str, Strict(), Field(min_length=1, max_length=4096)]
+BrandId = Annotated[str, Strict(), Field(max_length=16)]
+
+
+class TouchPositionIn(RequestModel):
+    left: StrictBool | None = None
+    right: StrictBool | None = None
+    bottom: StrictBool | None = None
+    top: StrictBool | None = None
+    center: StrictBool | None = None
+
+
+class ImagePreferenceIn(RequestModel):
+    crop: Any = None
+    removeBg: Any = None  # noqa: N815
+    enhancement: Any = None
+
+
+class MediaMetaIn(RequestModel):
+    touchPosition: TouchPositionIn | None = None  # noqa: N815
+    imagePreference: ImagePreferenceIn | None = None  # noqa: N815
+    hueRotations: Annotated[list[HueRotation], Field(max_length=360)] | None = None  # noqa: N815
+
+
+class CreateMediaRequest(MediaMetaIn):
+    type: MediaType
+    subType: Str | None = None  # noqa: N815
+    url: UrlStr | None = None
+    uploadUrl: UrlStr | None = None  # noqa: N815
+    bId: BrandId | None = None  # noqa: N815
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class UpdateMediaRequest(MediaMetaIn):
+    mId: Annotated[str, Strict(), Field(min_length=1, max_length=64)]  # noqa: N815
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class DeleteMediaRequest(RequestModel):
+    mIds: Annotated[  # noqa: N815
+        list[Annotated[str, Strict(), Field(min_length=1, max_length=64)]],
+        Field(min_length=1, max_length=20),
+    ]
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class MediaBody(BaseModel):
+    media: MediaOut
+
+
+class DeletedBody(BaseModel):
+    deletedCount: int  # noqa: N815

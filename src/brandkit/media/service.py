@@ -1,4 +1,4 @@
-"""Media: listing (this issue) and, with the uploads issue, create/update/delete."""
+"""Media: listing, and registering, updating and deleting what users upload."""
 
 from __future__ import annotations
 
@@ -8,17 +8,30 @@ from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
+from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
+from brandkit.db import utcnow
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
-from brandkit.kit.errors import invalid
+from brandkit.kit.errors import InvalidInput, NotFound, invalid
+from brandkit.kit.ids import media_id
 from brandkit.kit.timeparse import to_unix
+from brandkit.media.content import Checked, check_file, sniff_extension
+from brandkit.media.fetch import UrlFetcher
 from brandkit.media.models import Media
 from brandkit.media.repository import MediaRepository
-from brandkit.media.schemas import GetMediaRequest
-from brandkit.media.types import valid_pair
+from brandkit.media.schemas import (
+    CreateMediaRequest,
+    DeleteMediaRequest,
+    GetMediaRequest,
+    MediaMetaIn,
+    UpdateMediaRequest,
+)
+from brandkit.media.types import MEDIA_KINDS, extension_fits, valid_pair
+from brandkit.storage import service as uploads
 from brandkit.storage.base import Storage
 
 PAIR_MESSAGE = "Invalid type and subType combination"
+EITHER_MESSAGE = "Either url or uploadUrl is required"
 
 DEFAULT_META: dict[str, Any] = {
     "touchPosition": {
@@ -83,3 +96,125 @@ def list_media(
             settings.signing_key, context, time_position(last.created_at, last.id)
         )
     return {"media": [render_media(m, storage) for m in page], "cursor": cursor}
+
+
+def create_media(
+    session: Session,
+    principal: Principal,
+    request: CreateMediaRequest,
+    storage: Storage,
+    fetcher: UrlFetcher,
+) -> dict[str, Any]:
+    if (request.url is None) == (request.uploadUrl is None):
+        raise invalid("url", "give exactly one of url and uploadUrl", EITHER_MESSAGE)
+    sub_type = request.subType or MEDIA_KINDS[request.type].sub_types[0]
+    if not valid_pair(request.type, sub_type):
+        raise invalid("subType", "not a subType of this type", PAIR_MESSAGE)
+    user = accounts.acting_user(session, principal, request.abstractUserId)
+    mid = media_id()
+    if request.uploadUrl is not None:
+        checked, brand_id = _register_upload(session, principal, request, storage, mid)
+    else:
+        assert request.url is not None
+        checked = _fetch(request.type, request.url, fetcher)
+        storage.put_bytes(_media_key(mid, checked.extension), checked.data, checked.content_type)
+        brand_id = request.bId
+    workspace = AccountsRepository(session).personal_workspace(user.id)
+    media = Media(
+        id=mid,
+        account_id=principal.account_id,
+        user_id=user.id,
+        workspace_id=workspace.id if workspace else None,
+        brand_id=brand_id,
+        media_type=request.type,
+        sub_type=sub_type,
+        system="USER",
+        storage_key=_media_key(mid, checked.extension),
+        file_name=f"{mid}.{checked.extension}",
+        content_type=checked.content_type,
+        size_bytes=len(checked.data),
+        width=checked.width,
+        height=checked.height,
+        meta=_merged_meta(DEFAULT_META, request),
+        created_at=utcnow(),
+    )
+    MediaRepository(session).add(media)
+    return {"media": render_media(media, storage)}
+
+
+def _media_key(mid: str, extension: str) -> str:
+    return f"media/{mid}.{extension}"
+
+
+def _register_upload(
+    session: Session,
+    principal: Principal,
+    request: CreateMediaRequest,
+    storage: Storage,
+    mid: str,
+) -> tuple[Checked, str | None]:
+    assert request.uploadUrl is not None
+    upload = uploads.claim(session, storage, principal.account_id, request.uploadUrl).upload
+    if not extension_fits(request.type, upload.extension):
+        raise invalid("type", f"a {upload.extension} upload cannot be {request.type} media")
+    try:
+        checked = check_file(storage.read_bytes(upload.key), upload.extension)
+    except InvalidInput:
+        # Not what it claimed to be: nothing is registered and the bytes are not kept.
+        storage.delete(upload.key)
+        raise
+    target = _media_key(mid, checked.extension)
+    if checked.extension == "svg":
+        storage.put_bytes(target, checked.data, checked.content_type)
+        storage.delete(upload.key)
+    else:
+        storage.move(upload.key, target, checked.content_type)
+    uploads.registered(session, upload)
+    return checked, request.bId or upload.brand_id
+
+
+def _fetch(media_type: str, url: str, fetcher: UrlFetcher) -> Checked:
+    data = fetcher.fetch(url).data
+    extension = sniff_extension(data)
+    if extension is None:
+        raise invalid(
+            "url", "not an image of a supported format", "The url does not serve an image"
+        )
+    if not extension_fits(media_type, extension):
+        raise invalid("url", f"a {extension} file cannot be {media_type} media")
+    return check_file(data, extension)
+
+
+def _merged_meta(current: dict[str, Any], request: MediaMetaIn) -> dict[str, Any]:
+    meta = {**DEFAULT_META, **current}
+    if request.touchPosition is not None:
+        changes = request.touchPosition.model_dump(exclude_unset=True, exclude_none=True)
+        meta["touchPosition"] = {**meta["touchPosition"], **changes}
+    if request.imagePreference is not None:
+        changes = request.imagePreference.model_dump(exclude_unset=True)
+        meta["imagePreference"] = {**meta["imagePreference"], **changes}
+    if request.hueRotations is not None:
+        meta["hueRotations"] = list(request.hueRotations)
+    return meta
+
+
+def update_media(
+    session: Session, principal: Principal, request: UpdateMediaRequest, storage: Storage
+) -> dict[str, Any]:
+    user = accounts.acting_user(session, principal, request.abstractUserId)
+    media = MediaRepository(session).owned(principal.account_id, user.id, request.mId)
+    if media is None:
+        raise NotFound(f"Media not found: {request.mId}")
+    # A new dict, so the JSON column sees the change.
+    media.meta = _merged_meta(media.meta or {}, request)
+    session.flush()
+    return {"media": render_media(media, storage)}
+
+
+def delete_media(
+    session: Session, principal: Principal, request: DeleteMediaRequest
+) -> dict[str, Any]:
+    user = accounts.acting_user(session, principal, request.abstractUserId)
+    ids = sorted(set(request.mIds))
+    count = MediaRepository(session).soft_delete(principal.account_id, user.id, ids, utcnow())
+    return {"deletedCount": count}

@@ -49,3 +49,40 @@ def valid_pair(media_type: str | None, sub_type: str | None) -> bool:
     if media_type is None:
         return sub_type in ALL_SUB_TYPES
     return sub_type in MEDIA_KINDS[media_type].sub_types
+
+
+PRESIGN_TYPES = ("photo", "logo", "illustration", "screenshot", "backdrop", "font")
+
+# Content-Type values a client may declare for an extension; the first is the canonical one.
+CONTENT_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "jpg": ("image/jpeg", "image/jpg", "image/pjpeg"),
+    "jpeg": ("image/jpeg", "image/jpg", "image/pjpeg"),
+    "png": ("image/png",),
+    "svg": ("image/svg+xml",),
+    "webp": ("image/webp",),
+    "gif": ("image/gif",),
+    "bmp": ("image/bmp", "image/x-ms-bmp"),
+    "tiff": ("image/tiff",),
+    "ttf": ("font/ttf", "font/sfnt", "application/x-font-ttf", "application/font-sfnt"),
+}
+
+# What Pillow calls each raster format; SVG and TTF are checked by their own parsers.
+PILLOW_FORMATS: dict[str, str] = {
+    "jpg": "JPEG",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "webp": "WEBP",
+    "gif": "GIF",
+    "bmp": "BMP",
+    "tiff": "TIFF",
+}
+
+
+def extension_fits(media_type: str, extension: str) -> bool:
+    if media_type == "font" or extension in FONT_EXTENSIONS:
+        return media_type == "font" and extension in FONT_EXTENSIONS
+    return media_type in MEDIA_KINDS and extension in MEDIA_KINDS[media_type].extensions
+
+
+def content_type_fits(extension: str, content_type: str) -> bool:
+    return content_type.strip().lower() in CONTENT_TYPE_ALIASES.get(extension, ())

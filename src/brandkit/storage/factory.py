@@ -7,5 +7,8 @@ from brandkit.storage.local import LocalStorage
 
 def make_storage(settings: Settings) -> Storage:
     if settings.storage_backend == "s3":
-        raise NotImplementedError("the s3 backend arrives with the uploads issue")
-    return LocalStorage(settings.data_dir / "files", settings.public_base_url)
+        # Imported here so the embedded default never pays for loading boto3.
+        from brandkit.storage.s3 import S3Storage
+
+        return S3Storage(settings)
+    return LocalStorage(settings.data_dir / "files", settings.public_base_url, settings.signing_key)

@@ -1,0 +1,175 @@
+"""The bulk-export routes (SPEC 5.2-5.3) and the signed download of local export files."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Query, Request
+from pydantic import ValidationError
+from starlette.responses import FileResponse, Response
+
+from brandkit.accounts.auth import Principal, require
+from brandkit.exports import service
+from brandkit.exports.schemas import ExportCreate, ExportList, ExportOut
+from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
+from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, UnsupportedMediaType, invalid
+from brandkit.kit.handlers import field_errors
+from brandkit.kit.responses import JSONBytes
+from brandkit.kit.schemas import PROBLEM_ERRORS
+from brandkit.storage.local import LocalStorage
+
+router = APIRouter(tags=["bulk exports"], responses=PROBLEM_ERRORS)
+
+ExportWriter = Annotated[Principal, Depends(require(scope="export:write"))]
+ExportReader = Annotated[Principal, Depends(require(scope="export:read"))]
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object: 415 without a JSON Content-Type, 400 when it does not parse."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("Content-Type must be application/json")
+    try:
+        data = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        raise BadRequest("Request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise invalid("body", "must be a JSON object")
+    return data
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its $defs inlined, as an OpenAPI request body needs."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.rsplit("/", 1)[-1]])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+_CREATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _inline(ExportCreate.model_json_schema())}},
+    }
+}
+
+
+@router.post(
+    "/exports/",
+    status_code=201,
+    response_model=ExportOut,
+    openapi_extra=_CREATE_BODY,
+)
+@writes
+def create_export(
+    request: Request,
+    principal: ExportWriter,
+    raw: Annotated[dict[str, Any], Depends(json_object)],
+    session: SessionDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Retrying with the same key returns the same export; reusing a key "
+            "with a different body is a 422.",
+        ),
+    ] = None,
+) -> JSONBytes:
+    """Start an export; it runs in the background (poll `GET /exports/{id}`)."""
+    try:
+        body = ExportCreate.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "The export request has validation errors", errors=field_errors(exc.errors())
+        ) from None
+    export, replayed = service.create(
+        session, settings, principal.account_id, body, raw, idempotency_key
+    )
+    headers = {"Location": f"/exports/{export.id}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    storage = request.app.state.storage
+    return JSONBytes(service.resource(export, settings, storage), status_code=201, headers=headers)
+
+
+@router.get("/exports/", response_model=ExportList)
+def list_exports(
+    request: Request,
+    principal: ExportReader,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query()] = None,
+) -> JSONBytes:
+    """The account's exports, newest first; follow `links.next` until it is null."""
+    context = f"exports:{principal.account_id}"
+    after = None
+    if cursor:
+        after = time_from_position(decode_cursor(settings.signing_key, context, cursor))
+    rows = service.page(session, principal.account_id, limit + 1, after)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_link = None
+    if more:
+        token = encode_cursor(
+            settings.signing_key, context, time_position(rows[-1].created_at, rows[-1].id)
+        )
+        base = settings.public_base_url.rstrip("/")
+        next_link = f"{base}/exports/?limit={limit}&cursor={token}"
+    storage = request.app.state.storage
+    return JSONBytes(
+        {
+            "results": [service.resource(e, settings, storage) for e in rows],
+            "links": {"next": next_link},
+        }
+    )
+
+
+@router.get("/exports/{export_id}", response_model=ExportOut)
+def get_export(
+    export_id: str,
+    request: Request,
+    principal: ExportReader,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> JSONBytes:
+    """One export; `fileUrl` is a fresh signed URL on every read once it has finished."""
+    export = service.get(session, principal.account_id, export_id)
+    return JSONBytes(service.resource(export, settings, request.app.state.storage))
+
+
+@router.get("/exports/{export_id}/file", include_in_schema=False)
+def download_export(
+    export_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    expires: Annotated[int, Query()],
+    signature: Annotated[str, Query()],
+) -> Response:
+    export = service.check_download(session, settings, export_id, expires, signature)
+    storage = request.app.state.storage
+    if not isinstance(storage, LocalStorage) or export.storage_key is None:
+        raise NotFound("File not found")
+    path = storage.path_for(export.storage_key)
+    if not path.is_file():
+        raise NotFound("File not found")
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=f"{export.file_name}.zip",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,111 @@
+"""The file's columns and value formats (SPEC 5.4), in Python (SQLite path) and in SQL
+(PostgreSQL path, where the database formats every value inside COPY)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from psycopg import sql
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+CONTACT_V1 = [
+    "Contact ID",
+    "Email",
+    "First name",
+    "Last name",
+    "Newsletter status",
+    "Created at",
+    "Updated at",
+]
+CONTACT_V2_EXTRA = ["Last subscription date", "Last unsubscription date", "Origin"]
+ACTIVITY_V1 = ["Activity ID", "Contact ID", "Contact email", "Activity type", "Date", "Details"]
+ACTIVITY_V2_EXTRA = ["Purchase ID", "Amount", "Currency", "Products"]
+
+
+def header(export_type: str, version: str, field_names: list[str], neutralise: bool) -> list[str]:
+    if export_type == "activities":
+        return ACTIVITY_V1 + (ACTIVITY_V2_EXTRA if version == "v2" else [])
+    # Custom field names come from the data, so they are neutralised like values.
+    fields = [safe(name, neutralise) for name in field_names]
+    return CONTACT_V1 + fields + (CONTACT_V2_EXTRA if version == "v2" else [])
+
+
+def safe(value: str, neutralise: bool) -> str:
+    """A leading quote keeps spreadsheets from running a value as a formula (CSV injection)."""
+    if neutralise and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def format_date(value: datetime | None, date_format: str, tz: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    if date_format == "ISO":
+        offset = local.utcoffset() or timedelta(0)
+        if offset == timedelta(0):
+            suffix = "Z"
+        else:
+            minutes = int(offset.total_seconds()) // 60
+            sign = "+" if minutes >= 0 else "-"
+            suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{suffix}"
+    if date_format == "L":
+        return f"{local:%m/%d/%Y}"
+    day = f"{MONTHS[local.month - 1]} {local.day}, {local.year}"
+    if date_format == "LL":
+        return day
+    hour = local.hour % 12 or 12
+    return f"{day} {hour}:{local:%M} {'PM' if local.hour >= 12 else 'AM'}"
+
+
+def field_text(value: Any) -> str:
+    """A custom field value as one cell: strings as they are, anything else as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+# -- the same formats in PostgreSQL (the session time zone is set to the account's) -----------
+
+_PG_DATES = {
+    # One to_char per value; "+00:00" can only be the offset, never part of the date.
+    "ISO": "replace(to_char({c}, 'YYYY-MM-DD\"T\"HH24:MI:SS.MSTZH:TZM'), '+00:00', 'Z')",
+    "L": "to_char({c}, 'MM/DD/YYYY')",
+    "LL": "to_char({c}, 'FMMonth FMDD, YYYY')",
+    "LLL": "to_char({c}, 'FMMonth FMDD, YYYY FMHH12:MI AM')",
+}
+
+
+def pg_date(column: sql.Composable, date_format: str) -> sql.Composable:
+    expr = sql.SQL(_PG_DATES[date_format]).format(c=column)
+    return sql.SQL("coalesce({}, '')").format(expr)
+
+
+def pg_text(expr: sql.Composable, neutralise: bool) -> sql.Composable:
+    value = sql.SQL("coalesce({}, '')").format(expr)
+    if not neutralise:
+        return value
+    return sql.SQL(
+        "CASE WHEN left({v}, 1) IN ('=', '+', '-', '@') THEN '''' || {v} ELSE {v} END"
+    ).format(v=value)

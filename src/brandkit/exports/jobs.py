@@ -1,0 +1,72 @@
+"""The export job: one snapshot of the account's rows, streamed into a ZIP in storage."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from brandkit.db import transaction, utcnow
+from brandkit.exports.repository import ExportsRepository
+from brandkit.exports.service import EXPORT_JOB, zone
+from brandkit.exports.sink import open_sink
+from brandkit.exports.writer import ExportSpec, write_csv
+from brandkit.jobs.context import JobContext
+from brandkit.jobs.registry import Finish, handler
+
+
+def _mark_error(session: Session, payload: dict[str, Any], error: str) -> None:
+    ExportsRepository(session).mark_error(payload["exportId"], error, utcnow())
+
+
+@handler(EXPORT_JOB, on_failure=_mark_error, max_attempts=5)
+def run_export(ctx: JobContext) -> Finish | None:
+    export_id: str = ctx.job.payload["exportId"]
+    with transaction(ctx.sessions) as session:
+        repo = ExportsRepository(session)
+        export = repo.by_id(export_id)
+        if export is None or export.status != "inProgress":
+            return None
+        timezone = repo.account_timezone(export.account_id)
+    spec = ExportSpec(
+        account_id=export.account_id,
+        export_type=export.export_type,
+        version=export.version,
+        delimiter=export.delimiter,
+        date_format=export.date_format,
+        filters=export.filters,
+        timezone=zone(timezone),
+        neutralise=ctx.settings.csv_neutralise_formulas,
+        batch_rows=ctx.settings.export_batch_rows,
+        batch_sleep=ctx.settings.export_batch_sleep_seconds,
+    )
+    # Each attempt has its own key: the one that completes publishes its key in the same
+    # transaction that marks the job done, so a stalled attempt can never replace the file.
+    attempt = ctx.job.token.rsplit("/", 1)[-1]
+    key = f"exports/{export.account_id}/{export.id}/{attempt}/{export.file_name}.zip"
+    counts: dict[str, int | None] = {"total": None}
+
+    def publish_progress(session: Session) -> None:
+        ExportsRepository(session).set_progress(export_id, ctx.progress, counts["total"])
+
+    def progress(done: int, total: int) -> None:
+        ctx.progress = done
+        counts["total"] = total
+        ctx.check()
+
+    ctx.heartbeat_hooks.append(publish_progress)
+    ctx.cleanups.append(lambda: ctx.storage.delete(key))
+    with (
+        open_sink(ctx.storage, key) as raw,
+        zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open(f"{export.export_type}.csv", "w", force_zip64=True) as entry,
+    ):
+        written = write_csv(ctx.engine, spec, entry, progress)
+
+    def finish(session: Session) -> None:
+        ExportsRepository(session).mark_finished(
+            export_id, key, written.rows, written.started, utcnow()
+        )
+
+    return finish

@@ -1,0 +1,307 @@
+"""Bulk exports: creation rules (SPEC 5.2), the resource (5.3), download URLs and file expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import orjson
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from brandkit.config import Settings
+from brandkit.db import transaction, utcnow
+from brandkit.exports.models import Export
+from brandkit.exports.repository import ExportsRepository
+from brandkit.exports.schemas import ExportCreate
+from brandkit.jobs.repository import JobsRepository
+from brandkit.kit.errors import FieldError, Forbidden, InvalidInput, NotFound, RateLimited
+from brandkit.kit.ids import new_uuid
+from brandkit.kit.signing import b64decode, b64encode, sign, verify
+from brandkit.storage.base import Storage
+from brandkit.storage.local import LocalStorage
+
+EXPORT_JOB = "export"
+MAX_WINDOW = timedelta(days=31)
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# How long a client should wait before retrying when its account is at the running limit.
+BUSY_RETRY_SECONDS = 30
+_DOWNLOAD_PURPOSE = "export-download"
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _parse_date(value: str, field: str, errors: list[FieldError]) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        errors.append(FieldError(field, "must be an ISO 8601 date-time"))
+        return None
+    # A date-time without an offset is read as UTC.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def validate(session: Session, account_id: str, body: ExportCreate) -> dict[str, Any]:
+    """Every rule of SPEC 5.2 at once; returns the filters as stored, or raises one 422 listing
+    each violation."""
+    errors: list[FieldError] = []
+    f = body.filters
+    filters: dict[str, Any] = {}
+    if body.exportType == "activities":
+        start = end = None
+        if f is None or f.fromDate is None:
+            errors.append(FieldError("filters.fromDate", "is required for activities exports"))
+        else:
+            start = _parse_date(f.fromDate, "filters.fromDate", errors)
+        if f is None or f.toDate is None:
+            errors.append(FieldError("filters.toDate", "is required for activities exports"))
+        else:
+            end = _parse_date(f.toDate, "filters.toDate", errors)
+        if start is not None and end is not None:
+            if start > end:
+                errors.append(FieldError("filters.toDate", "must not be before fromDate"))
+            elif end - start > MAX_WINDOW:
+                errors.append(
+                    FieldError("filters.toDate", "must be at most 31 days after fromDate")
+                )
+            filters["fromDate"] = iso(start)
+            filters["toDate"] = iso(end)
+        if f is not None and f.activityTypes is not None:
+            for i, kind in enumerate(f.activityTypes):
+                if not KEBAB.match(kind) or len(kind) > 64:
+                    errors.append(
+                        FieldError(f"filters.activityTypes.{i}", "must be a kebab-case type")
+                    )
+            filters["activityTypes"] = sorted(set(f.activityTypes))
+    elif f is not None:
+        for name in ("fromDate", "toDate", "activityTypes"):
+            if getattr(f, name) is not None:
+                errors.append(
+                    FieldError(f"filters.{name}", "is allowed only for activities exports")
+                )
+    if f is not None and f.segmentId is not None:
+        if not ExportsRepository(session).segment_exists(account_id, f.segmentId):
+            errors.append(FieldError("filters.segmentId", "is not a segment of this account"))
+        filters["segmentId"] = f.segmentId
+    if errors:
+        raise InvalidInput("The export request has validation errors", errors=errors)
+    return filters
+
+
+def file_name(export_type: str, filters: dict[str, Any], created: datetime, tz: ZoneInfo) -> str:
+    if export_type == "activities":
+        first = datetime.fromisoformat(filters["fromDate"]).astimezone(tz)
+        last = datetime.fromisoformat(filters["toDate"]).astimezone(tz)
+    else:
+        first = last = created.astimezone(tz)
+    return f"{export_type}-{first:%Y%m%d}-{last:%Y%m%d}"
+
+
+def request_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def create(
+    session: Session,
+    settings: Settings,
+    account_id: str,
+    body: ExportCreate,
+    raw: dict[str, Any],
+    idempotency_key: str | None,
+) -> tuple[Export, bool]:
+    """The new export and its job, in the request's transaction; (export, replayed)."""
+    repo = ExportsRepository(session)
+    digest = request_hash(raw)
+    if idempotency_key is not None:
+        if not 1 <= len(idempotency_key) <= 255:
+            raise InvalidInput(
+                errors=[FieldError("Idempotency-Key", "must be 1 to 255 characters")]
+            )
+        found = repo.by_idempotency_key(account_id, idempotency_key)
+        if found is not None:
+            return _replay(found, digest), True
+    filters = validate(session, account_id, body)
+    if session.get_bind().dialect.name == "postgresql":
+        repo.lock_account(account_id)
+    if repo.running_count(account_id) >= settings.export_max_running:
+        raise RateLimited(
+            f"Too many exports in progress (at most {settings.export_max_running}); "
+            "retry when one has finished",
+            headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )
+    now = utcnow()
+    tz = zone(repo.account_timezone(account_id))
+    export_id = new_uuid()
+    job_id = new_uuid()
+    export = Export(
+        id=export_id,
+        account_id=account_id,
+        job_id=job_id,
+        export_type=body.exportType,
+        status="inProgress",
+        progress=0,
+        total=None,
+        delimiter=body.delimiter,
+        date_format=body.dateFormat,
+        version=body.version,
+        filters=filters,
+        file_name=f"{file_name(body.exportType, filters, now, tz)}-{export_id}",
+        origin="api",
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        created_at=now,
+    )
+    try:
+        # A savepoint: a concurrent create with the same key loses here, not at commit.
+        with session.begin_nested():
+            repo.add(export)
+    except IntegrityError:
+        found = repo.by_idempotency_key(account_id, idempotency_key or "")
+        if found is None:
+            raise
+        return _replay(found, digest), True
+    JobsRepository(session).enqueue(
+        EXPORT_JOB, {"exportId": export_id}, account_id=account_id, job_id=job_id, now=now
+    )
+    return export, False
+
+
+def _replay(found: Export, digest: str) -> Export:
+    if found.request_hash != digest:
+        raise InvalidInput(
+            "This Idempotency-Key was already used with a different request body",
+            errors=[FieldError("Idempotency-Key", "was used with a different request body")],
+        )
+    return found
+
+
+def get(session: Session, account_id: str, export_id: str) -> Export:
+    export = ExportsRepository(session).get(account_id, export_id)
+    if export is None:
+        raise NotFound(f"Export not found: {export_id}")
+    return export
+
+
+# -- the resource and its download URL --------------------------------------------------------
+
+
+def resource(export: Export, settings: Settings, storage: Storage) -> dict[str, Any]:
+    expires_at = None
+    if export.finished_at is not None and export.status == "finished":
+        expires_at = export.finished_at + timedelta(days=settings.export_retention_days)
+    expired = export.file_deleted_at is not None
+    url = None
+    if export.status == "finished" and not expired and export.storage_key:
+        url = download_url(export, settings, storage)
+    return {
+        "id": export.id,
+        "exportType": export.export_type,
+        "status": export.status,
+        "progress": export.progress,
+        "total": export.total,
+        "createdAt": iso(export.created_at),
+        "finishedAt": iso(export.finished_at),
+        "dateFormat": export.date_format,
+        "delimiter": export.delimiter,
+        "version": export.version,
+        "filters": export.filters,
+        "fileName": export.file_name,
+        "fileExtension": "zip",
+        "fileUrl": url,
+        "fileExpiresAt": iso(expires_at),
+        "expired": expired,
+        "origin": export.origin,
+    }
+
+
+def download_url(export: Export, settings: Settings, storage: Storage) -> str:
+    assert export.storage_key is not None
+    seconds = settings.export_url_minutes * 60
+    if not isinstance(storage, LocalStorage):
+        from brandkit.storage.s3 import S3Storage
+
+        if isinstance(storage, S3Storage):
+            # The object store serves the file itself through a presigned GET.
+            return storage.client.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": storage.bucket,
+                    "Key": export.storage_key,
+                    "ResponseContentDisposition": f'attachment; filename="{export.file_name}.zip"',
+                },
+                ExpiresIn=seconds,
+            )
+    expires = int(time.time()) + seconds
+    sig = b64encode(sign(settings.signing_key, _DOWNLOAD_PURPOSE, _signed(export, expires)))
+    base = settings.public_base_url.rstrip("/")
+    return f"{base}/exports/{export.id}/file?expires={expires}&signature={sig}"
+
+
+def _signed(export: Export, expires: int) -> bytes:
+    return f"{export.id}\n{export.storage_key}\n{expires}".encode()
+
+
+def check_download(
+    session: Session, settings: Settings, export_id: str, expires: int, signature: str
+) -> Export:
+    """The export a signed download URL names, if the signature holds and has not expired."""
+    export = ExportsRepository(session).by_id(export_id)
+    try:
+        sig = b64decode(signature)
+    except ValueError:
+        sig = b""
+    if (
+        export is None
+        or export.storage_key is None
+        or not verify(settings.signing_key, _DOWNLOAD_PURPOSE, _signed(export, expires), sig)
+    ):
+        raise Forbidden("The download signature does not match")
+    if expires < time.time():
+        raise Forbidden("The download URL has expired")
+    if export.file_deleted_at is not None:
+        raise NotFound("The export file has expired and was deleted")
+    return export
+
+
+# -- expiry -----------------------------------------------------------------------------------
+
+EXPIRY_BATCH = 200
+
+
+def expire_files(sessions: sessionmaker[Session], storage: Storage, settings: Settings) -> int:
+    """Delete export files older than the retention period; the resource then says so."""
+    cutoff = utcnow() - timedelta(days=settings.export_retention_days)
+    done = 0
+    while True:
+        with transaction(sessions) as session:
+            due = ExportsRepository(session).files_to_expire(cutoff, EXPIRY_BATCH)
+        if not due:
+            return done
+        for export in due:
+            if export.storage_key:
+                storage.delete(export.storage_key)
+        with transaction(sessions, write=True) as session:
+            ExportsRepository(session).mark_file_deleted([e.id for e in due], utcnow())
+        done += len(due)
+
+
+def page(
+    session: Session, account_id: str, limit: int, after: tuple[datetime, str] | None
+) -> list[Export]:
+    return ExportsRepository(session).page(account_id, limit, after)

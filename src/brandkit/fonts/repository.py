@@ -1,0 +1,49 @@
+"""Every query of the fonts domain, and the lookup of a request's job by its public id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from brandkit.fonts.models import Font
+from brandkit.jobs.models import Job
+
+
+class FontsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *rows: object) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def page(
+        self,
+        *,
+        account_id: str,
+        source: str | None,
+        classifications: Sequence[str] | None,
+        name: str | None,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> Sequence[Font]:
+        system = and_(Font.account_id.is_(None), Font.source == "system")
+        mine = and_(Font.account_id == account_id, Font.source == "user")
+        scope: ColumnElement[bool] = {"system": system, "user": mine}.get(
+            source or "", or_(system, mine)
+        )
+        query = select(Font).where(scope, Font.deleted_at.is_(None))
+        if classifications:
+            query = query.where(Font.classification.in_(classifications))
+        if name:
+            query = query.where(func.lower(Font.name).contains(name.lower(), autoescape=True))
+        if after is not None:
+            query = query.where(tuple_(Font.name, Font.id) > tuple_(*after))
+        return self.session.scalars(query.order_by(Font.name, Font.id).limit(limit)).all()
+
+    def job(self, account_id: str, job_id: str) -> Job | None:
+        return self.session.scalars(
+            select(Job).where(Job.id == job_id, Job.account_id == account_id)
+        ).first()

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, Strict
+
+from brandkit.kit.params import RequestModel
+
+Classification = Literal["serif", "sans-serif", "monospace", "display", "handwriting"]
+UploadedUrl = Annotated[str, Strict(), Field(min_length=1, max_length=4096)]
+
+
+class CreateFontsRequest(RequestModel):
+    uploadedURL: UploadedUrl | Annotated[list[UploadedUrl], Field(min_length=1, max_length=20)]  # noqa: N815
+
+
+class GetFontsRequest(RequestModel):
+    classification: list[Classification] | None = None
+    name: Annotated[str, Strict(), Field(max_length=255)] | None = None
+    source: Literal["system", "user"] | None = None
+    limit: Annotated[int, Strict(), Field(ge=1, le=100)] = 20
+    cursor: Annotated[
+        str | None, Strict(), Field(validation_alias=AliasChoices("cursor", "nextCursor"))
+    ] = None
+
+
+class RequestStatusRequest(RequestModel):
+    requestId: Annotated[str, Strict(), Field(min_length=1, max_length=64)]  # noqa: N815
+
+
+class RequestIdBody(BaseModel):
+    requestId: str  # noqa: N815
+
+
+class FontOut(BaseModel):
+    id: str
+    name: str
+    style: str
+    classification: Classification
+
+
+class FontsMeta(BaseModel):
+    cursor: str | None
+
+
+class FontsBody(BaseModel):
+    data: list[FontOut]
+    meta: FontsMeta
+
+
+class RequestStatusBody(BaseModel):
+    requestId: str  # noqa: N815
+    status: Literal["pending", "processing", "completed", "failed"]
+    progress: int
+    reason: str | None
+    result: dict[str, Any] | None

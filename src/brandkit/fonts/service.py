@@ -1,0 +1,144 @@
+"""Fonts: registering uploaded TrueType files, listing them, and the status of a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from brandkit.accounts import service as accounts
+from brandkit.accounts.auth import Principal
+from brandkit.config import Settings
+from brandkit.db import utcnow
+from brandkit.fonts.models import Font
+from brandkit.fonts.parse import FontError, parse_font
+from brandkit.fonts.repository import FontsRepository
+from brandkit.fonts.schemas import CreateFontsRequest, GetFontsRequest
+from brandkit.jobs.models import Job
+from brandkit.kit.cursors import decode_cursor, encode_cursor
+from brandkit.kit.errors import NotFound, invalid
+from brandkit.kit.ids import new_uuid
+from brandkit.storage import service as uploads
+from brandkit.storage.base import Storage
+
+INVALID_URL = "Invalid uploadedURL format"
+JOB_KIND = "font.create"
+_PUBLIC_STATUS = {"queued": "pending", "running": "processing"}
+
+
+def create_fonts(
+    session: Session, principal: Principal, request: CreateFontsRequest, storage: Storage
+) -> dict[str, Any]:
+    """Parse each uploaded font and register them all, or none when one is not a font.
+
+    The work is done inside the request; its outcome is recorded as a job so clients written for
+    asynchronous processing poll get-request-status as they would anyway.
+    """
+    urls = [request.uploadedURL] if isinstance(request.uploadedURL, str) else request.uploadedURL
+    for url in urls:
+        if storage.key_from_upload_url(url) is None:
+            raise invalid("uploadedURL", "not an upload URL of this server", INVALID_URL)
+    claims = {}
+    for url in urls:
+        claimed = uploads.claim(session, storage, principal.account_id, url)
+        if claimed.upload.media_type != "font":
+            raise invalid("uploadedURL", "not a font upload", INVALID_URL)
+        claims[claimed.upload.key] = claimed.upload
+    user = accounts.acting_user(session, principal, None)
+    now = utcnow()
+    job = Job(
+        id=new_uuid(),
+        account_id=principal.account_id,
+        kind=JOB_KIND,
+        payload={"keys": list(claims)},
+        attempts=1,
+        progress=100,
+        created_at=now,
+        run_after=now,
+        finished_at=now,
+    )
+    parsed = []
+    failure = None
+    for key, upload in claims.items():
+        try:
+            parsed.append((upload, parse_font(storage.read_bytes(key))))
+        except FontError as exc:
+            failure = f"{key.rsplit('/', 1)[-1]}: {exc}"
+            break
+    repo = FontsRepository(session)
+    made: list[dict[str, str]] = []
+    if failure is not None:
+        # All or nothing, and a file that is not a font is not kept.
+        for key, upload in claims.items():
+            storage.delete(key)
+            uploads.registered(session, upload)
+        job.status, job.last_error = "failed", failure
+    else:
+        for upload, font in parsed:
+            row = Font(
+                id=new_uuid(),
+                account_id=principal.account_id,
+                user_id=user.id,
+                source="user",
+                name=font.family,
+                style=font.style,
+                classification=font.classification,
+                storage_key="",
+                created_at=now,
+            )
+            row.storage_key = f"fonts/{row.id}.ttf"
+            storage.move(upload.key, row.storage_key, "font/ttf")
+            uploads.registered(session, upload)
+            repo.add(row)
+            made.append(render_font(row))
+        job.status = "completed"
+    job.result = {"fonts": made}
+    repo.add(job)
+    return {"requestId": job.id}
+
+
+def render_font(font: Font) -> dict[str, str]:
+    return {
+        "id": font.id,
+        "name": font.name,
+        "style": font.style,
+        "classification": font.classification,
+    }
+
+
+def list_fonts(
+    session: Session, principal: Principal, request: GetFontsRequest, settings: Settings
+) -> dict[str, Any]:
+    context = f"fonts:{principal.account_id}:{request.source}"
+    after = None
+    if request.cursor is not None:
+        position = decode_cursor(settings.signing_key, context, request.cursor)
+        if len(position) != 2 or not all(isinstance(p, str) for p in position):
+            raise invalid("cursor", "malformed cursor")
+        after = (position[0], position[1])
+    rows = FontsRepository(session).page(
+        account_id=principal.account_id,
+        source=request.source,
+        classifications=request.classification,
+        name=request.name,
+        after=after,
+        limit=request.limit + 1,
+    )
+    page = rows[: request.limit]
+    cursor = None
+    if len(rows) > request.limit:
+        cursor = encode_cursor(settings.signing_key, context, [page[-1].name, page[-1].id])
+    return {"data": [render_font(f) for f in page], "meta": {"cursor": cursor}}
+
+
+def request_status(session: Session, principal: Principal, request_id: str) -> dict[str, Any]:
+    job = FontsRepository(session).job(principal.account_id, request_id)
+    if job is None:
+        raise NotFound(f"Request not found: {request_id}")
+    return {
+        "requestId": job.id,
+        "status": _PUBLIC_STATUS.get(job.status, job.status),
+        "progress": job.progress,
+        "reason": job.last_error if job.status == "failed" else None,
+        "result": job.result,
+    }

@@ -1,0 +1,36 @@
+"""Every query on pending uploads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from brandkit.storage.models import Upload
+
+
+class UploadsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, upload: Upload) -> None:
+        self.session.add(upload)
+        self.session.flush()
+
+    def pending(self, account_id: str, key: str) -> Upload | None:
+        return self.session.scalars(
+            select(Upload).where(Upload.key == key, Upload.account_id == account_id)
+        ).first()
+
+    def remove(self, key: str) -> None:
+        self.session.execute(delete(Upload).where(Upload.key == key))
+
+    def created_before(self, cutoff: datetime, limit: int) -> Sequence[Upload]:
+        return self.session.scalars(
+            select(Upload)
+            .where(Upload.created_at < cutoff)
+            .order_by(Upload.created_at)
+            .limit(limit)
+        ).all()

@@ -1,0 +1,130 @@
+"""Any S3-compatible store. Uploads go straight to it by presigned PUT; Brandkit never sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+import boto3
+from botocore.auth import S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from brandkit.config import Settings
+from brandkit.kit.errors import NotFound
+from brandkit.storage.base import upload_key_in
+
+if TYPE_CHECKING:
+    from types_boto3_s3.client import S3Client
+
+# SigV4 presigned URLs live at most 7 days; media/get hands out fresh ones on every call.
+_GET_URL_SECONDS = 7 * 24 * 3600
+
+
+class S3Storage:
+    def __init__(self, settings: Settings) -> None:
+        # One client per process: making a client costs ~40x a presign (boto3 loads its models),
+        # and clients are thread-safe.
+        # Custom endpoints (MinIO, moto, most S3-compatibles) want path-style addressing.
+        addressing: Literal["path", "auto"] = "path" if settings.s3_endpoint_url else "auto"
+        session = boto3.session.Session(
+            aws_access_key_id=settings.s3_access_key_id,
+            aws_secret_access_key=settings.s3_secret_access_key,
+            region_name=settings.s3_region,
+        )
+        self.client: S3Client = session.client(
+            "s3",
+            endpoint_url=settings.s3_endpoint_url,
+            config=Config(signature_version="s3v4", s3={"addressing_style": addressing}),
+        )
+        # The same credential chain as the client's (refreshed by botocore when they rotate).
+        credentials = session.get_credentials()
+        if credentials is None:
+            raise RuntimeError("s3 storage needs credentials (BRANDKIT_S3_ACCESS_KEY_ID or AWS_*)")
+        self._credentials = credentials
+        self.region = settings.s3_region
+        self.bucket = settings.s3_bucket
+        self.public_base_url = (settings.s3_public_base_url or "").rstrip("/") or None
+        # Where presigned URLs point, read from one the client makes (path or virtual-host style).
+        sample = self.client.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": "k"}, ExpiresIn=60
+        )
+        self._upload_base = sample.split("?", 1)[0][: -len("/k")]
+
+    def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def read_bytes(self, key: str) -> bytes:
+        data: bytes = self._get(key)["Body"].read()
+        return data
+
+    def iter_bytes(self, key: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        yield from self._get(key)["Body"].iter_chunks(chunk_size)
+
+    def exists(self, key: str) -> bool:
+        return self.size(key) is not None
+
+    def size(self, key: str) -> int | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _missing(exc):
+                return None
+            raise
+        return head["ContentLength"]
+
+    def move(self, source: str, target: str, content_type: str) -> None:
+        # A server-side copy: the bytes do not come back through Brandkit.
+        self.client.copy_object(
+            Bucket=self.bucket,
+            Key=target,
+            CopySource={"Bucket": self.bucket, "Key": source},
+            ContentType=content_type,
+            MetadataDirective="REPLACE",
+        )
+        self.delete(source)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def public_url(self, key: str) -> str:
+        if self.public_base_url:
+            return f"{self.public_base_url}/{quote(key)}"
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=_GET_URL_SECONDS
+        )
+
+    def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
+        """SigV4 query signing of a PUT with Content-Type among the signed headers, so S3
+        refuses another key, another Content-Type, a changed signature or a late PUT.
+
+        botocore's signer is called directly: ``generate_presigned_url`` also resolves the
+        endpoint and serialises the operation on every call, which makes it ~5x slower. A
+        presigned PUT cannot carry a size range (only POST policies can), so the size is
+        checked when the upload is registered.
+        """
+        request = AWSRequest(
+            method="PUT",
+            url=f"{self._upload_base}/{quote(key, safe='/~')}",
+            headers={"Content-Type": content_type},
+        )
+        S3SigV4QueryAuth(self._credentials, "s3", self.region, expires=expires_in).add_auth(request)
+        assert request.url is not None
+        return request.url
+
+    def key_from_upload_url(self, url: str) -> str | None:
+        return upload_key_in(url, self._upload_base)
+
+    def _get(self, key: str) -> Any:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _missing(exc):
+                raise NotFound("File not found") from None
+            raise
+
+
+def _missing(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from brandkit.kit.params import RequestModel, Str
+from brandkit.kit.schemas import Envelope, ErrorBody
+
+PresignType = Literal["photo", "logo", "illustration", "screenshot", "backdrop", "font"]
+Extension = Literal["jpg", "jpeg", "png", "svg", "webp", "gif", "bmp", "tiff", "ttf"]
+
+
+class PresignRequest(RequestModel):
+    type: PresignType
+    extension: Extension = "jpeg"
+    contentType: Annotated[str, Strict(), Field(max_length=100)] | None = None  # noqa: N815
+    bId: Annotated[str, Strict(), Field(max_length=16)] | None = None  # noqa: N815
+    expiresIn: Annotated[int, Strict(), Field(ge=60, le=3600)] = 300  # noqa: N815
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class UploadHeaders(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    content_type: str = Field(alias="Content-Type")
+
+
+class PresignBody(BaseModel):
+    uploadUrl: str  # noqa: N815
+    method: Literal["PUT"]
+    headers: UploadHeaders
+    expiresIn: int  # noqa: N815
+    fileName: str  # noqa: N815
+
+
+# Registering an upload larger than its limit (S3 cannot refuse it at PUT time).
+TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"model": Envelope[ErrorBody]}}

@@ -1,0 +1,121 @@
+"""Presigned uploads: granting them, claiming them when registered, purging the abandoned."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from brandkit.accounts import service as accounts
+from brandkit.accounts.auth import Principal
+from brandkit.config import Settings
+from brandkit.db import utcnow
+from brandkit.kit.errors import BadRequest, PayloadTooLarge, invalid
+from brandkit.media.types import CONTENT_TYPES, content_type_fits, extension_fits
+from brandkit.storage.base import UPLOAD_PREFIX, Storage
+from brandkit.storage.models import Upload
+from brandkit.storage.repository import UploadsRepository
+from brandkit.storage.schemas import PresignRequest
+
+log = logging.getLogger(__name__)
+
+UPLOAD_NOT_FOUND = (
+    "Uploaded file not found in S3. Ensure the upload to the presigned URL completed successfully."
+)
+_PURGE_BATCH = 500
+
+
+def max_bytes_for(settings: Settings, media_type: str) -> int:
+    return settings.font_max_bytes if media_type == "font" else settings.upload_max_bytes
+
+
+def presign(
+    session: Session,
+    principal: Principal,
+    request: PresignRequest,
+    settings: Settings,
+    storage: Storage,
+) -> dict[str, Any]:
+    ext = request.extension
+    if not extension_fits(request.type, ext):
+        raise invalid("extension", f"{ext} is not an extension of type {request.type}")
+    content_type = (request.contentType or CONTENT_TYPES[ext]).strip()
+    if not content_type_fits(ext, content_type):
+        raise invalid("contentType", f"{content_type} does not match the extension {ext}")
+    user = accounts.acting_user(session, principal, request.abstractUserId)
+    file_name = f"{secrets.token_urlsafe(16)}.{ext}"
+    key = UPLOAD_PREFIX + file_name
+    max_bytes = max_bytes_for(settings, request.type)
+    now = utcnow()
+    UploadsRepository(session).add(
+        Upload(
+            key=key,
+            account_id=principal.account_id,
+            user_id=user.id,
+            media_type=request.type,
+            extension=ext,
+            content_type=content_type,
+            max_bytes=max_bytes,
+            brand_id=request.bId,
+            expires_at=now + timedelta(seconds=request.expiresIn),
+            created_at=now,
+        )
+    )
+    return {
+        "uploadUrl": storage.presign_put(key, content_type, max_bytes, request.expiresIn),
+        "method": "PUT",
+        "headers": {"Content-Type": content_type},
+        "expiresIn": request.expiresIn,
+        "fileName": file_name,
+    }
+
+
+@dataclass(frozen=True)
+class Claimed:
+    upload: Upload
+    size: int
+
+
+def claim(session: Session, storage: Storage, account_id: str, url: str) -> Claimed:
+    """The caller's completed upload behind ``url``; 400 when it is someone else's or absent."""
+    key = storage.key_from_upload_url(url)
+    upload = UploadsRepository(session).pending(account_id, key) if key else None
+    if upload is None:
+        raise BadRequest(UPLOAD_NOT_FOUND)
+    size = storage.size(upload.key)
+    if size is None:
+        raise BadRequest(UPLOAD_NOT_FOUND)
+    if size > upload.max_bytes:
+        # S3 presigned PUTs cannot bound the size, so it is enforced here, on registration.
+        storage.delete(upload.key)
+        raise PayloadTooLarge(f"The upload is larger than {upload.max_bytes} bytes")
+    return Claimed(upload, size)
+
+
+def registered(session: Session, upload: Upload) -> None:
+    """The upload became media or a font; it is no longer pending."""
+    UploadsRepository(session).remove(upload.key)
+
+
+def purge_orphan_uploads(
+    session: Session, storage: Storage, settings: Settings, now: datetime
+) -> int:
+    """Delete uploads never registered within ``orphan_upload_hours``; returns how many."""
+    cutoff = now - timedelta(hours=settings.orphan_upload_hours)
+    repo = UploadsRepository(session)
+    purged = 0
+    while True:
+        rows = repo.created_before(cutoff, _PURGE_BATCH)
+        for row in rows:
+            storage.delete(row.key)
+            repo.remove(row.key)
+        purged += len(rows)
+        if len(rows) < _PURGE_BATCH:
+            break
+    if purged:
+        log.info("purged %d orphan uploads", purged)
+    return purged
