@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from brandkit.config import Settings
-from brandkit.db import make_engine, make_sessionmaker
 from tests.factories import Factory, Tenant
 from tests.faults.live import LiveServer, live_server
 
 SERVER_ERROR_BODY = {"status": 503, "body": {"message": "Service temporarily unavailable."}}
-
-
-@pytest.fixture
-def pg_engine(pg_url: str) -> Iterator[Engine]:
-    engine = make_engine(pg_url, pool_size=2)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def pg_factory(pg_engine: Engine, pg_url: str, tmp_path: Path) -> Factory:
-    settings = Settings(
-        _env_file=None, data_dir=tmp_path, database_url=pg_url, secret_key="live-test-key"
-    )
-    return Factory(make_sessionmaker(pg_engine), settings)
 
 
 def _hammer_login(server: LiveServer, tenant: Tenant, stop: threading.Event) -> dict[str, str]:

@@ -10,11 +10,15 @@ test fails when a route taking an id-like field is not in it, so new routes get 
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -24,8 +28,12 @@ from brandkit.accounts.models import Brand
 from brandkit.db import transaction
 from brandkit.kit.cursors import encode_cursor
 from brandkit.kit.ids import brand_id, media_id, short_id
+from brandkit.kit.render import uses_problem_style
+from tests.exports.helpers import run_jobs, seed, segment
 from tests.factories import Factory, Tenant
+from tests.storage.samples import image_bytes, ttf_bytes
 
+UPLOAD_KEY_IN_URL = re.compile(r"uploads/[A-Za-z0-9_-]{22}")
 ALL_SCOPES = ["export:read", "export:write", "contacts:write", "activities:write"]
 ID = "$ID"
 
@@ -36,12 +44,19 @@ class World:
 
     a: Tenant
     b: Tenant
-    ids: dict[str, str]
+    ids: dict[str, Any]
+    factory: Factory
     check_a_intact: list[Callable[[TestClient], None]] = field(default_factory=list)
 
 
 def _random_id(kind: str, like: str) -> str:
-    if kind in ("designId", "userId", "workspaceId", "exportId", "segmentId", "requestId"):
+    if kind in ("uploadUrl", "uploadedURL"):
+        # The same URL shape, signature and all, naming an upload that exists nowhere.
+        return UPLOAD_KEY_IN_URL.sub(f"uploads/{secrets.token_urlsafe(16)}", like)
+    if kind == "email":
+        return f"nobody-{short_id()}@example.com"
+    ids = ("designId", "userId", "workspaceId", "exportId", "segmentId", "requestId", "contactId")
+    if kind in ids:
         return (
             str(uuid.uuid4()) if _is_uuid(like) else secrets.token_urlsafe(len(like))[: len(like)]
         )
@@ -66,10 +81,15 @@ def _is_uuid(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Probe:
+    """``path`` is the route as the OpenAPI document names it; ``url`` (default: the path) is what
+    is called, with ``$`` placeholders filled; ``query`` goes in the query string as is."""
+
     method: str
     path: str
     kind: str
     body: dict[str, Any] | None = None
+    url: str | None = None
+    query: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -119,23 +139,70 @@ PROBES = [
         {"type": "photo", "abstractUserId": ID},
     ),
 ]
+# Uploads, fonts and their request ids.
+PROBES += [
+    Probe("POST", "/media/create", "uploadUrl", {"type": "photo", "uploadUrl": ID}),
+    Probe("POST", "/media/create", "bId", {"type": "photo", "uploadUrl": "$B_UPLOAD", "bId": ID}),
+    Probe("POST", "/font/create", "uploadedURL", {"uploadedURL": ID}),
+    Probe("POST", "/font/create", "uploadedURL", {"uploadedURL": ["$B_FONT_UPLOAD", ID]}),
+    Probe("POST", "/font/get", "cursor", {"source": "user", "limit": 1, "cursor": ID}),
+    Probe("POST", "/get-request-status", "requestId", {"requestId": ID}),
+]
+# The bulk-export family and the marketing data: ids in the path, the query and the body.
+PROBES += [
+    Probe("GET", "/exports/{export_id}", "exportId", url=f"/exports/{ID}"),
+    Probe("GET", "/exports/", "cursor", query={"limit": 1, "cursor": ID}),
+    # B's own signed download URL with A's export id put in: the signature binds the id.
+    Probe("GET", "/exports/{export_id}/file", "exportId", url=f"/exports/{ID}/file?$B_FILE_QUERY"),
+    Probe(
+        "POST",
+        "/exports/",
+        "segmentId",
+        {
+            "exportType": "contacts",
+            "delimiter": ",",
+            "dateFormat": "ISO",
+            "filters": {"segmentId": ID},
+        },
+    ),
+    Probe("GET", "/segments/{segment_id}", "segmentId", url=f"/segments/{ID}"),
+    Probe(
+        "POST",
+        "/segments/{segment_id}/members",
+        "segmentId",
+        {"add": []},
+        url=f"/segments/{ID}/members",
+    ),
+    Probe(
+        "POST",
+        "/segments/{segment_id}/members",
+        "contactId",
+        {"add": [ID]},
+        url="/segments/$B_SEGMENT/members",
+    ),
+    Probe(
+        "POST",
+        "/segments/{segment_id}/members",
+        "contactId",
+        {"remove": [ID]},
+        url="/segments/$B_SEGMENT/members",
+    ),
+    Probe(
+        "POST",
+        "/activities/",
+        "contactId",
+        {"activities": [{"contactId": ID, "type": "login", "occurredAt": "2026-01-02T03:04:05Z"}]},
+    ),
+    # Upserting by A's email makes a contact of B's own, exactly as an email nobody has would.
+    Probe("POST", "/contacts/", "email", {"contacts": [{"email": ID, "firstName": "Mallory"}]}),
+]
 # login-user takes an abstractUserId too, but makes the user in the caller's own account: tested
 # on its own below.
 NOT_PROBED = {("POST", "/super/login-user")}
-# Routes that landed at the end of this work and still need their rows (upload URLs, request ids,
-# export and segment ids, their cursors): listed so the coverage test names only newer ones.
-NOT_YET_PROBED = {
-    ("POST", "/media/create"),
-    ("POST", "/font/create"),
-    ("POST", "/font/get"),
-    ("POST", "/get-request-status"),
-    ("GET", "/exports/"),
-    ("GET", "/exports/{export_id}"),
-    ("GET", "/segments/{segment_id}"),
-}
 ID_FIELDS = {
     "designId", "userId", "workspaceId", "abstractUserId", "mId", "mIds", "bId", "cursor",
     "nextCursor", "uploadUrl", "uploadedURL", "requestId", "segmentId", "exportId", "id",
+    "export_id", "segment_id", "contactId", "add", "remove",
 }  # fmt: skip
 
 
@@ -144,9 +211,67 @@ def _live_probes(app: FastAPI) -> list[Probe]:
     probes = []
     for probe in PROBES:
         probes.append(probe)
-        if "get" in paths.get(probe.path, {}) and probe.method == "POST":
+        derivable = probe.method == "POST" and not uses_problem_style(probe.path)
+        if derivable and "get" in paths.get(probe.path, {}):
             probes.append(Probe("GET", probe.path, probe.kind, probe.body))
     return probes
+
+
+def _upload(client: TestClient, t: Tenant, kind: str, data: bytes) -> str:
+    ext = "ttf" if kind == "font" else "png"
+    grant = client.post(
+        "/files/get-presigned-url", json={"type": kind, "extension": ext}, headers=t.headers
+    )
+    assert grant.status_code == 200, grant.text
+    url: str = grant.json()["body"]["uploadUrl"]
+    r = client.put(url, content=data, headers=grant.json()["body"]["headers"])
+    assert r.status_code == 200, r.text
+    return url
+
+
+def _finished_export(client: TestClient, app: FastAPI, t: Tenant) -> dict[str, Any]:
+    body = {"exportType": "contacts", "delimiter": ",", "dateFormat": "ISO"}
+    r = client.post("/exports/", json=body, headers=t.headers)
+    assert r.status_code == 201, r.text
+    run_jobs(app)
+    got: dict[str, Any] = client.get(f"/exports/{r.json()['id']}", headers=t.headers).json()
+    assert got["status"] == "finished", got
+    return got
+
+
+def _seed_uploads_and_marketing(client: TestClient, app: FastAPI, w: World) -> None:
+    """A's pending uploads, fonts, a font request, exports, contacts and a segment; B's own
+    upload, segment and a signed download URL of B's export."""
+    a, b = w.a, w.b
+    urls = [_upload(client, a, "font", ttf_bytes(f"Alpha {n}")) for n in ("One", "Two")]
+    r = client.post("/font/create", json={"uploadedURL": urls}, headers=a.headers)
+    assert r.status_code == 200, r.text
+    made = seed(factory_sessions(w), a.account_id, contacts=2, activities=2, start=_recent())
+    exports = [_finished_export(client, app, a) for _ in range(2)]
+    b_export = _finished_export(client, app, b)
+    w.ids |= {
+        "uploadUrl": _upload(client, a, "photo", image_bytes("png")),
+        "uploadedURL": _upload(client, a, "font", ttf_bytes("Alpha Three")),
+        "requestId": r.json()["body"]["requestId"],
+        "exportId": exports[0]["id"],
+        "segmentId": segment(factory_sessions(w), a.account_id, made.contacts[:1]),
+        "contactId": made.contacts[0].id,
+        "email": made.contacts[0].email,
+        # Registering consumes an upload: each call gets a fresh one.
+        "$B_UPLOAD": lambda: _upload(client, b, "photo", image_bytes("png")),
+        "$B_FONT_UPLOAD": lambda: _upload(client, b, "font", ttf_bytes("Beta Sans")),
+        "$B_SEGMENT": segment(factory_sessions(w), b.account_id, []),
+        "$B_FILE_QUERY": urlsplit(b_export["fileUrl"]).query,
+        "$B_EXPORT": b_export["id"],
+    }
+
+
+def factory_sessions(w: World) -> Any:
+    return w.factory.sessions
+
+
+def _recent() -> datetime:
+    return datetime.now(UTC) - timedelta(days=3)
 
 
 def _seed(factory: Factory) -> World:
@@ -173,7 +298,7 @@ def _seed(factory: Factory) -> World:
         "$B_WORKSPACE": b.workspace.id,
         "$B_DESIGN": b_design.id,
     }
-    return World(a, b, ids)
+    return World(a, b, ids, factory)
 
 
 def _fill(value: Any, subs: dict[str, Any]) -> Any:
@@ -187,12 +312,19 @@ def _fill(value: Any, subs: dict[str, Any]) -> Any:
 
 
 def _call(client: TestClient, probe: Probe, subs: dict[str, Any], headers: dict[str, str]) -> Any:
-    path = _fill(probe.path, subs) if probe.path in subs else probe.path.replace(ID, subs[ID])
+    subs = {k: v() if callable(v) else v for k, v in subs.items()}
+    url = probe.url or probe.path
+    for name, value in subs.items():
+        if name.startswith("$") and isinstance(value, str):
+            url = url.replace(name, value)
     body = _fill(probe.body, subs)
-    if probe.method == "GET":
-        r = client.get(path, params={"queryParams": json.dumps(body)}, headers=headers)
+    query = _fill(probe.query, subs)
+    if probe.query is not None or (probe.method == "GET" and probe.body is None):
+        r = client.request(probe.method, url, params=query, headers=headers)
+    elif probe.method == "GET":
+        r = client.get(url, params={"queryParams": json.dumps(body)}, headers=headers)
     else:
-        r = client.request(probe.method, path, json=body, headers=headers)
+        r = client.request(probe.method, url, json=body, headers=headers)
     return r.status_code, _shape(json.loads(r.text.replace(str(subs[ID]), "<id>")))
 
 
@@ -202,6 +334,8 @@ def _shape(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"status", "body"} and value["status"] >= 400:
             return value
+        if {"title", "detail"} <= set(value) and value.get("status", 0) >= 400:
+            return value
         return {k: _shape(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_shape(v) for v in value]
@@ -210,36 +344,44 @@ def _shape(value: Any) -> Any:
 
 def _a_cursor(client: TestClient, world: World, probe: Probe) -> str:
     """A real cursor of account A (of the same list where A has one): B must not use it."""
+    if probe.path == "/exports/":
+        r = client.get("/exports/", params={"limit": 1}, headers=world.a.headers)
+        assert r.status_code == 200, r.text
+        next_link: str = r.json()["links"]["next"]
+        (token,) = parse_qs(urlsplit(next_link).query)["cursor"]
+        return token
     path, body = "/enterprise/get-design-variants", {"designId": world.ids["designId"], "limit": 1}
     if probe.path == "/media/get":
         path, body = probe.path, {"abstractUserId": "alice", "limit": 1}
+    if probe.path == "/font/get":
+        path, body = probe.path, {"source": "user", "limit": 1}
     r = client.post(path, json=body, headers=world.a.headers)
     assert r.status_code == 200, r.text
-    cursor: str = r.json()["body"]["cursor"]
+    found = r.json()["body"]
+    cursor: str = found["meta"]["cursor"] if probe.path == "/font/get" else found["cursor"]
     assert cursor is not None
     return cursor
 
 
 def _common_subs(world: World) -> dict[str, Any]:
-    import time
-
     now = int(time.time())
     return {
         "$START": now - 30 * 86400,
         "$END": now,
-        "$B_WORKSPACE": world.ids["$B_WORKSPACE"],
-        "$B_DESIGN": world.ids["$B_DESIGN"],
         "$A_MEDIA": world.ids["mId"],
+        **{k: v for k, v in world.ids.items() if k.startswith("$")},
     }
 
 
 @pytest.fixture
-def world(factory: Factory) -> World:
-    return _seed(factory)
+def world(factory: Factory, client: TestClient, app: FastAPI) -> World:
+    w = _seed(factory)
+    _seed_uploads_and_marketing(client, app, w)
+    return w
 
 
 def test_every_route_with_an_id_field_is_in_the_matrix(app: FastAPI) -> None:
-    covered = {(p.method, p.path) for p in _live_probes(app)} | NOT_PROBED | NOT_YET_PROBED
+    covered = {(p.method, p.path) for p in _live_probes(app)} | NOT_PROBED
     missing = []
     for path, ops in app.openapi()["paths"].items():
         for method, op in ops.items():
@@ -253,11 +395,20 @@ def test_every_route_with_an_id_field_is_in_the_matrix(app: FastAPI) -> None:
     assert not missing, "add these routes to PROBES in tests/isolation: " + "; ".join(missing)
 
 
-def _schema_fields(app: FastAPI, schema: dict[str, Any]) -> set[str]:
+def _schema_fields(app: FastAPI, schema: dict[str, Any], depth: int = 0) -> set[str]:
+    """Property names of the body, nested objects and list items included."""
     ref = schema.get("$ref")
     if ref:
         schema = app.openapi()["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    return set(schema.get("properties", {}))
+    if depth > 4:
+        return set()
+    names = set(schema.get("properties", {}))
+    children = [*schema.get("properties", {}).values(), *schema.get("anyOf", [])]
+    if "items" in schema:
+        children.append(schema["items"])
+    for child in children:
+        names |= _schema_fields(app, child, depth + 1)
+    return names
 
 
 def test_another_accounts_ids_answer_like_random_ids(
@@ -294,6 +445,12 @@ def test_account_a_is_intact_after_b_tried_everything(
             r = client.post(path, json=body, headers=world.a.headers)
             assert r.status_code == 200, r.text
             views.append(r.json())
+        r = client.post("/font/get", json={"source": "user"}, headers=world.a.headers)
+        views.append(r.json())
+        r = client.get(f"/segments/{world.ids['segmentId']}", headers=world.a.headers)
+        views.append((r.status_code, r.json()))
+        exports = client.get("/exports/", headers=world.a.headers).json()["results"]
+        views.append([(e["id"], e["status"], e["total"]) for e in exports])
         return views
 
     before = a_view()
@@ -302,11 +459,22 @@ def test_account_a_is_intact_after_b_tried_everything(
             continue
         _call(client, probe, {**_common_subs(world), ID: world.ids[probe.kind]}, world.b.headers)
     assert a_view() == before
+    # B's listing holds B's export only; A's pending uploads are still A's to register.
+    listed = client.get("/exports/", headers=world.b.headers).json()["results"]
+    assert [e["id"] for e in listed] == [world.ids["$B_EXPORT"]]
+    r = client.post(
+        "/media/create",
+        json={"type": "photo", "uploadUrl": world.ids["uploadUrl"]},
+        headers=world.a.headers,
+    )
+    assert r.status_code == 200, r.text
+    r = client.post(
+        "/font/create", json={"uploadedURL": world.ids["uploadedURL"]}, headers=world.a.headers
+    )
+    assert r.status_code == 200, r.text
 
 
 def _window() -> dict[str, int]:
-    import time
-
     now = int(time.time())
     return {"startDate": now - 30 * 86400, "endDate": now}
 

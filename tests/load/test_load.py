@@ -1,21 +1,22 @@
 """Load: a real server process under a mixed scenario of concurrent clients.
 
 The mix is listing (get-design-variants, media/get), export-data, presign + upload + register, and
-export creation, each only where the live server serves the route. CI form: 30 s at 16 users;
-``make soak`` (BRANDKIT_SOAK=1): 5 minutes at 64 users. Holds: no error other than a 429, the
-server's memory flat after warm-up; prints p50/p99 latency per route.
+export creation, each only where the live server serves the route. CI form: 30 s at 16 users,
+once, on PostgreSQL when the run has it; the ``soak`` form (deselected by default, ``make soak``
+selects it): 5 minutes at 64 users. Holds: no error other than a 429, the server's memory flat
+after warm-up; prints p50/p99 latency per route.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import os
 import random
+import shutil
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -29,10 +30,11 @@ from sqlalchemy import Engine
 
 from brandkit.config import Settings
 from brandkit.db import make_engine, make_sessionmaker, utcnow
+from tests.conftest import POSTGRES_URL
 from tests.factories import Factory, Tenant
+from tests.faults.conftest import fresh_postgres_database
 from tests.faults.live import live_server
 
-SOAK = bool(os.environ.get("BRANDKIT_SOAK"))
 ALL_SCOPES = ["export:read", "export:write", "contacts:write", "activities:write"]
 # RSS may grow this much between the end of warm-up and the end of the run (caches, arenas).
 RSS_SLACK_BYTES = 40 * 1024 * 1024
@@ -180,22 +182,21 @@ def _load(database_url: str, tmp_path: Path, users: int, seconds: float) -> None
     assert max(warm) - warm[0] < RSS_SLACK_BYTES, f"server memory grew: {samples}"
 
 
-def test_mixed_load_30s(database_url: str, tmp_path: Path) -> None:
-    if SOAK or (database_url.startswith("sqlite") and "postgresql" in _backends()):
-        pytest.skip("the CI form runs once, on PostgreSQL when it is available")
-    _load(database_url, tmp_path, users=16, seconds=30)
+@pytest.fixture
+def load_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """PostgreSQL when the run has it (the production database), else SQLite: one form, once."""
+    if POSTGRES_URL:
+        yield from fresh_postgres_database(request)
+    else:
+        path = tmp_path / "load.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+
+
+def test_mixed_load_30s(load_database_url: str, tmp_path: Path) -> None:
+    _load(load_database_url, tmp_path, users=16, seconds=30)
 
 
 @pytest.mark.soak
-def test_mixed_load_soak(database_url: str, tmp_path: Path) -> None:
-    if not SOAK:
-        pytest.skip("soak form: BRANDKIT_SOAK=1 (make soak)")
-    if database_url.startswith("sqlite") and "postgresql" in _backends():
-        pytest.skip("the soak form runs once, on PostgreSQL when it is available")
-    _load(database_url, tmp_path, users=64, seconds=300)
-
-
-def _backends() -> list[str]:
-    from tests.conftest import BACKENDS
-
-    return BACKENDS
+def test_mixed_load_soak(load_database_url: str, tmp_path: Path) -> None:
+    _load(load_database_url, tmp_path, users=64, seconds=300)

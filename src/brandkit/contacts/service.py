@@ -23,6 +23,18 @@ def _compact(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _storable(value: Any) -> bool:
+    """JSON can carry any integer, the stored form (and every reader of it) only 64-bit ones."""
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return False
+    return True
+
+
+_TOO_BIG = "integers must fit in 64 bits"
+
+
 def upsert_contacts(
     session: Session, account_id: str, batch: list[ContactIn]
 ) -> list[tuple[Contact, bool]]:
@@ -36,6 +48,8 @@ def upsert_contacts(
                 FieldError(f"contacts.{i}.email", f"repeats the email of row {seen[key]}")
             )
         seen.setdefault(key, i)
+        if row.fields and not _storable(row.fields):
+            errors.append(FieldError(f"contacts.{i}.fields", _TOO_BIG))
     if errors:
         raise InvalidInput(BATCH_INVALID, errors=errors)
     repo = ContactsRepository(session)
@@ -162,6 +176,9 @@ def append_activities(session: Session, account_id: str, batch: list[ActivityIn]
         occurred = _parse_time(a.occurredAt)
         if occurred is None:
             errors.append(FieldError(f"activities.{i}.occurredAt", "must be an ISO 8601 date-time"))
+            continue
+        if not _storable(a.payload):
+            errors.append(FieldError(f"activities.{i}.payload", _TOO_BIG))
             continue
         rows.append(
             {

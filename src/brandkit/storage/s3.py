@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
@@ -10,14 +12,17 @@ import boto3
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from brandkit.config import Settings
-from brandkit.kit.errors import NotFound
+from brandkit.kit.errors import NotFound, ServiceUnavailable
 from brandkit.storage.base import upload_key_in
 
 if TYPE_CHECKING:
     from types_boto3_s3.client import S3Client
+
+log = logging.getLogger(__name__)
 
 # SigV4 presigned URLs live at most 7 days; media/get hands out fresh ones on every call.
 _GET_URL_SECONDS = 7 * 24 * 3600
@@ -37,7 +42,15 @@ class S3Storage:
         self.client: S3Client = session.client(
             "s3",
             endpoint_url=settings.s3_endpoint_url,
-            config=Config(signature_version="s3v4", s3={"addressing_style": addressing}),
+            # An unreachable store must fail a request within seconds, not after botocore's
+            # default 60 s timeouts and five attempts: the caller gets a 503 and retries later.
+            config=Config(
+                signature_version="s3v4",
+                s3={"addressing_style": addressing},
+                connect_timeout=3,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 2},
+            ),
         )
         # The same credential chain as the client's (refreshed by botocore when they rotate).
         credentials = session.get_credentials()
@@ -54,10 +67,12 @@ class S3Storage:
         self._upload_base = sample.split("?", 1)[0][: -len("/k")]
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        with _available():
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
     def read_bytes(self, key: str) -> bytes:
-        data: bytes = self._get(key)["Body"].read()
+        with _available():
+            data: bytes = self._get(key)["Body"].read()
         return data
 
     def iter_bytes(self, key: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
@@ -68,7 +83,8 @@ class S3Storage:
 
     def size(self, key: str) -> int | None:
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            with _available():
+                head = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if _missing(exc):
                 return None
@@ -77,17 +93,19 @@ class S3Storage:
 
     def move(self, source: str, target: str, content_type: str) -> None:
         # A server-side copy: the bytes do not come back through Brandkit.
-        self.client.copy_object(
-            Bucket=self.bucket,
-            Key=target,
-            CopySource={"Bucket": self.bucket, "Key": source},
-            ContentType=content_type,
-            MetadataDirective="REPLACE",
-        )
+        with _available():
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=target,
+                CopySource={"Bucket": self.bucket, "Key": source},
+                ContentType=content_type,
+                MetadataDirective="REPLACE",
+            )
         self.delete(source)
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=key)
+        with _available():
+            self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def public_url(self, key: str) -> str:
         if self.public_base_url:
@@ -119,11 +137,33 @@ class S3Storage:
 
     def _get(self, key: str) -> Any:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=key)
+            with _available():
+                return self.client.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if _missing(exc):
                 raise NotFound("File not found") from None
             raise
+
+
+@contextmanager
+def _available() -> Iterator[None]:
+    """The store unreachable, timing out or answering 5xx: a 503 the caller may retry, with the
+    detail left in the exception chain for the log."""
+    try:
+        yield
+    except (BotoConnectionError, HTTPClientError) as exc:
+        log.warning("s3 unreachable: %s", exc)
+        raise ServiceUnavailable(
+            "File storage is temporarily unavailable", headers={"Retry-After": "5"}
+        ) from exc
+    except ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if status >= 500:
+            log.warning("s3 answered %s: %s", status, exc)
+            raise ServiceUnavailable(
+                "File storage is temporarily unavailable", headers={"Retry-After": "5"}
+            ) from exc
+        raise
 
 
 def _missing(exc: ClientError) -> bool:
