@@ -118,71 +118,60 @@ class JobsRepository:
             created_at=row.created_at,
         )
 
-    def renew(self, job: ClaimedJob, now: datetime, lease: timedelta, progress: int) -> bool:
+    def _update_held(self, job: ClaimedJob, **values: Any) -> bool:
+        """Update a job only while this claim still holds it: a worker whose lease was taken
+        over changes nothing."""
         result = self.session.execute(
             update(Job)
             .where(Job.id == job.id, Job.locked_by == job.token, Job.status == "running")
-            .values(lease_expires_at=now + lease, progress=progress)
+            .values(**values)
         )
         return _rowcount(result) == 1
+
+    def renew(self, job: ClaimedJob, now: datetime, lease: timedelta, progress: int) -> bool:
+        return self._update_held(job, lease_expires_at=now + lease, progress=progress)
 
     def complete(self, job: ClaimedJob, now: datetime, progress: int) -> bool:
-        result = self.session.execute(
-            update(Job)
-            .where(Job.id == job.id, Job.locked_by == job.token, Job.status == "running")
-            .values(
-                status="completed",
-                finished_at=now,
-                lease_expires_at=None,
-                locked_by=None,
-                progress=progress,
-                last_error=None,
-            )
+        return self._update_held(
+            job,
+            status="completed",
+            finished_at=now,
+            lease_expires_at=None,
+            locked_by=None,
+            progress=progress,
+            last_error=None,
         )
-        return _rowcount(result) == 1
 
     def retry(self, job: ClaimedJob, run_after: datetime, error: str) -> bool:
-        result = self.session.execute(
-            update(Job)
-            .where(Job.id == job.id, Job.locked_by == job.token, Job.status == "running")
-            .values(
-                status="queued",
-                run_after=run_after,
-                lease_expires_at=None,
-                locked_by=None,
-                last_error=error,
-            )
+        return self._update_held(
+            job,
+            status="queued",
+            run_after=run_after,
+            lease_expires_at=None,
+            locked_by=None,
+            last_error=error,
         )
-        return _rowcount(result) == 1
 
     def release(self, job: ClaimedJob, now: datetime) -> bool:
         """Give a job back unfinished (worker shutdown) without spending one of its attempts."""
-        result = self.session.execute(
-            update(Job)
-            .where(Job.id == job.id, Job.locked_by == job.token, Job.status == "running")
-            .values(
-                status="queued",
-                run_after=now,
-                lease_expires_at=None,
-                locked_by=None,
-                attempts=Job.attempts - 1,
-            )
+        return self._update_held(
+            job,
+            status="queued",
+            run_after=now,
+            lease_expires_at=None,
+            locked_by=None,
+            attempts=Job.attempts - 1,
         )
-        return _rowcount(result) == 1
 
     def fail(self, job: ClaimedJob, now: datetime, error: str) -> bool:
-        result = self.session.execute(
-            update(Job)
-            .where(Job.id == job.id, Job.locked_by == job.token, Job.status == "running")
-            .values(
-                status="failed",
-                finished_at=now,
-                lease_expires_at=None,
-                locked_by=None,
-                last_error=error,
-            )
+        return self._update_held(
+            job,
+            status="failed",
+            finished_at=now,
+            lease_expires_at=None,
+            locked_by=None,
+            last_error=error,
         )
-        return _rowcount(result) == 1
 
     def get(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id)
