@@ -280,3 +280,57 @@ def test_access_token_expires_in_one_hour(client: TestClient, factory: Factory) 
     claims = read_token(ACCESS_PREFIX, b"test-signing-key", body["accessToken"])
     assert claims is not None
     assert abs(claims.expires_at - time.time() - 3600) < 5
+
+
+# The key is checked before anything about the request: a caller without a valid key, or
+# without the tier or scope, learns nothing of what its request got wrong.
+REFUSED_INPUT = [
+    ("POST", VARIANTS, {"json": {"designId": 7, "limit": 0}}),
+    ("GET", VARIANTS, {"params": {"queryParams": "{not json"}}),
+    ("GET", "/media/get", {"params": {"queryParams": '{"limit": 500}'}}),
+    ("POST", "/media/create", {"json": {"type": "photo"}}),
+    ("POST", "/exports/", {"content": b"{}", "headers": {"Content-Type": "text/plain"}}),
+    ("POST", "/exports/", {"json": {"type": "nonsense"}}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "request_args"), REFUSED_INPUT)
+def test_a_bad_key_is_401_before_bad_input(
+    client: TestClient, method: str, path: str, request_args: dict[str, Any]
+) -> None:
+    args = dict(request_args)
+    headers = {**args.pop("headers", {}), "sivi-api-key": "bk_unknown:secret"}
+    r = client.request(method, path, headers=headers, **args)
+    assert r.status_code == 401, r.text
+    assert "RateLimit-Limit" not in r.headers
+
+
+def test_a_missing_tier_or_scope_is_403_before_bad_input(
+    client: TestClient, factory: Factory
+) -> None:
+    general = factory.tenant(tier="general")
+    r = client.post(EXPORT, json={"startDate": "x"}, headers=general.headers)
+    assert r.status_code == 403, r.text
+    no_scopes = factory.tenant(tier="enterprise", scopes=[])
+    r = client.post("/exports/", json={"type": "nonsense"}, headers=no_scopes.headers)
+    assert r.status_code == 403, r.text
+    r = client.post(
+        "/exports/", content=b"{", headers={**no_scopes.headers, "Content-Type": "text/plain"}
+    )
+    assert r.status_code == 403, r.text
+
+
+def test_bad_input_counts_one_request_against_the_limit(
+    limited_client: TestClient, factory: Factory
+) -> None:
+    t = factory.tenant(tier="enterprise")
+    remaining = []
+    for body in ({"designId": 7}, {"limit": 0}, {}):
+        r = limited_client.post(VARIANTS, json=body, headers=t.headers)
+        assert r.status_code == 422, r.text
+        remaining.append(r.headers["RateLimit-Remaining"])
+    assert remaining == ["3", "2", "1"]
+    r = limited_client.post(VARIANTS, json={"designId": 7}, headers=t.headers)
+    assert r.status_code == 422
+    r = limited_client.post(VARIANTS, json={"designId": 7}, headers=t.headers)
+    assert r.status_code == 429, "the limit must apply to refused input too"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from brandkit.designs import service as designs_service
+from brandkit.kit.deps import TransactionalRoute
+from brandkit.routers import all_routers
 from tests.factories import Factory
 
 
@@ -125,3 +128,15 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
     ):
         assert path in paths
     assert set(paths["/enterprise/get-design-variants"]) == {"get", "post"}
+
+
+def test_every_route_runs_its_unit_of_work_in_one_place() -> None:
+    # An endpoint only receives its Principal (not the Credentials placeholder) when its route
+    # completes deferred dependencies; a router made without the route class would hand over
+    # the placeholder.
+    served = [route for router in all_routers() for route in router.routes]
+    assert served
+    plain = [
+        r.path for r in served if isinstance(r, APIRoute) and not isinstance(r, TransactionalRoute)
+    ]
+    assert plain == []

@@ -6,14 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import Engine
 
 from brandkit import routers
+from brandkit.accounts.auth import SECURITY_SCHEMES
 from brandkit.config import Settings
 from brandkit.db import make_engine, make_sessionmaker
 from brandkit.kit.handlers import install_handlers
 from brandkit.kit.logs import configure_logging
 from brandkit.kit.middleware import RequestMiddleware
+from brandkit.kit.openapi import install_security
 from brandkit.kit.ratelimit import RateLimiter
 from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.factory import make_storage
@@ -28,6 +31,9 @@ errors as `{"title", "status", "detail"}`.
 
 Authenticate with `sivi-api-key: <keyId>:<secret>` or `Authorization: apiKey <keyId>:<secret>`.
 """
+
+
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -46,6 +52,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -57,6 +64,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in included:
         app.include_router(router)
     install_handlers(app)
-    known = frozenset(getattr(route, "path", "") for router in included for route in router.routes)
+    served = [route for router in included for route in router.routes]
+    install_security(app, served, SECURITY_SCHEMES)
+    known = frozenset(getattr(route, "path", "") for route in served)
     app.add_middleware(RequestMiddleware, known_paths=known)
     return app

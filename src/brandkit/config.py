@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     editor_base_url: str = "https://instant.sivi.ai"
     log_level: str = "INFO"
+    # FastAPI's native OpenTelemetry spans and metrics, exported through the providers that
+    # `opentelemetry-instrument` (or your own setup) configures. Off by default: while on, every
+    # request pays for looking the providers up, configured or not.
+    opentelemetry: bool = False
 
     redis_url: str | None = None
     rate_limit_general: int = Field(50, ge=1)

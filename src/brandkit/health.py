@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from brandkit.kit.deps import SessionDep
+from brandkit.kit.deps import SessionDep, TransactionalRoute
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=TransactionalRoute, tags=["operations"])
 
 
 @router.get("/healthz")

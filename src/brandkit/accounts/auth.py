@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.accounts.tokens import ACCESS_PREFIX, read_token, secret_matches
 from brandkit.config import Settings
-from brandkit.kit.deps import SessionDep, SettingsDep
+from brandkit.kit.deps import Deferred
 from brandkit.kit.errors import Forbidden, Unauthenticated
 from brandkit.kit.middleware import RATE_HEADERS_KEY
+from brandkit.kit.openapi import mark_authenticating
 
 TIERS = ("general", "super", "enterprise")
 SCOPES = ("export:read", "export:write", "contacts:write", "activities:write")
 
-# Declared for the OpenAPI document (and so for schema-driven clients); read by `authenticate`.
-_sivi_header = APIKeyHeader(name="sivi-api-key", auto_error=False, scheme_name="siviApiKey")
-_authorization = APIKeyHeader(name="Authorization", auto_error=False, scheme_name="apiKey")
+# The OpenAPI security schemes of every route that authenticates (see kit/openapi.py). They are
+# not FastAPI security dependencies: each dependency node costs FastAPI's solver time on every
+# request, and the headers are read in `require` directly (measured in bench/variants.py).
+SECURITY_SCHEMES = {
+    "siviApiKey": {"type": "apiKey", "in": "header", "name": "sivi-api-key"},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "Authorization"},
+}
 
 
 @dataclass(frozen=True)
@@ -86,26 +90,42 @@ def authenticate(session: Session, settings: Settings, token: str | None) -> Pri
     )
 
 
-def require(tier: str = "general", scope: str | None = None) -> Callable[..., Principal]:
-    """A dependency that authenticates, checks tier or scope, and counts the rate limit."""
+class Credentials(Deferred):
+    """The caller's key as the request presented it; the route turns it into the ``Principal``
+    in the endpoint's worker thread (see ``Deferred``)."""
 
-    def dependency(
-        request: Request,
-        session: SessionDep,
-        settings: SettingsDep,
-        sivi_key: Annotated[str | None, Depends(_sivi_header)],
-        authorization: Annotated[str | None, Depends(_authorization)],
-    ) -> Principal:
-        principal = authenticate(session, settings, token_from_headers(sivi_key, authorization))
+    def __init__(self, request: Request, tier: str, scope: str | None) -> None:
+        super().__init__(request)
+        self.tier, self.scope = tier, scope
+        headers = request.headers
+        self.token = token_from_headers(headers.get("sivi-api-key"), headers.get("authorization"))
+
+    def resolve(self, session: Session) -> Principal:
+        """Authenticate, count the rate limit, then check tier or scope."""
+        state = self.request.app.state
+        settings: Settings = state.settings
+        principal = authenticate(session, settings, self.token)
+        scope = self.scope
         limit = settings.rate_limit_export if scope else settings.rate_limit_for(principal.tier)
-        headers = request.app.state.rate_limiter.hit(principal.key_id, limit)
-        request.scope.setdefault("state", {})[RATE_HEADERS_KEY] = headers
-        if not principal.at_least(tier):
-            raise Forbidden(f"This endpoint needs an API key of the {tier} tier")
+        rate_headers = state.rate_limiter.hit(principal.key_id, limit)
+        self.request.scope.setdefault("state", {})[RATE_HEADERS_KEY] = rate_headers
+        if not principal.at_least(self.tier):
+            raise Forbidden(f"This endpoint needs an API key of the {self.tier} tier")
         if scope is not None and scope not in principal.scopes:
             raise Forbidden(f"This API key lacks the {scope} scope")
         return principal
 
+
+def require(
+    tier: str = "general", scope: str | None = None
+) -> Callable[..., Awaitable[Credentials]]:
+    """A dependency for a ``Principal`` of at least ``tier`` (or holding ``scope``): the
+    endpoint receives the ``Principal``, completed from these ``Credentials`` by its route."""
+
+    async def dependency(request: Request) -> Credentials:
+        return Credentials(request, tier, scope)
+
+    mark_authenticating(dependency)
     return dependency
 
 

@@ -11,11 +11,11 @@ from brandkit.accounts.schemas import (
     LoginUserRequest,
 )
 from brandkit.accounts.tokens import mint_access_token, mint_refresh_token
-from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 
-router = APIRouter(tags=["end users"], responses=ENVELOPE_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["end users"], responses=ENVELOPE_ERRORS)
 
 
 @router.post("/super/login-user", response_model=Envelope[LoginUserBody])

@@ -20,11 +20,13 @@ from brandkit.contacts.schemas import (
     SegmentOut,
 )
 from brandkit.exports.service import iso
-from brandkit.kit.deps import SessionDep, writes
+from brandkit.kit.deps import SessionDep, TransactionalRoute, writes
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
 
-router = APIRouter(tags=["marketing data"], responses=PROBLEM_ERRORS)
+router = APIRouter(
+    route_class=TransactionalRoute, tags=["marketing data"], responses=PROBLEM_ERRORS
+)
 
 ContactsWriter = Annotated[Principal, Depends(require(scope="contacts:write"))]
 ActivitiesWriter = Annotated[Principal, Depends(require(scope="activities:write"))]

@@ -12,16 +12,17 @@ from brandkit.designs.schemas import (
     ExportDataRequest,
     GetDesignVariantsRequest,
 )
-from brandkit.kit.deps import SessionDep, SettingsDep
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 
-router = APIRouter(tags=["designs"], responses=ENVELOPE_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["designs"], responses=ENVELOPE_ERRORS)
 
 
-async def _links(request: Request, settings: SettingsDep) -> service.VariantLinks:
-    return service.VariantLinks(request.app.state.storage, settings.editor_base_url)
+async def _links(request: Request) -> service.VariantLinks:
+    state = request.app.state
+    return service.VariantLinks(state.storage, state.settings.editor_base_url)
 
 
 Links = Annotated[service.VariantLinks, Depends(_links)]
@@ -55,8 +56,8 @@ def get_design_variants(
 
 @router.get("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
 def get_design_variants_query(
-    params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],
     principal: GeneralKey,
+    params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],
     session: SessionDep,
     settings: SettingsDep,
     links: Links,

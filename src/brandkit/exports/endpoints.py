@@ -13,14 +13,14 @@ from brandkit.accounts.auth import Principal, require
 from brandkit.exports import service
 from brandkit.exports.schemas import ExportCreate, ExportList, ExportOut
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
-from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
 from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, UnsupportedMediaType, invalid
 from brandkit.kit.handlers import field_errors
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
 from brandkit.storage.local import LocalStorage
 
-router = APIRouter(tags=["bulk exports"], responses=PROBLEM_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["bulk exports"], responses=PROBLEM_ERRORS)
 
 ExportWriter = Annotated[Principal, Depends(require(scope="export:write"))]
 ExportReader = Annotated[Principal, Depends(require(scope="export:read"))]

@@ -14,13 +14,13 @@ from brandkit.fonts.schemas import (
     RequestStatusBody,
     RequestStatusRequest,
 )
-from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 from brandkit.storage.schemas import TOO_LARGE
 
-router = APIRouter(tags=["fonts"], responses=ENVELOPE_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["fonts"], responses=ENVELOPE_ERRORS)
 
 
 @router.post("/font/create", response_model=Envelope[RequestIdBody], responses=TOO_LARGE)
@@ -53,8 +53,8 @@ def request_status(
 
 @router.get("/get-request-status", response_model=Envelope[RequestStatusBody])
 def request_status_query(
-    params: Annotated[RequestStatusRequest, Depends(query_params(RequestStatusRequest))],
     principal: GeneralKey,
+    params: Annotated[RequestStatusRequest, Depends(query_params(RequestStatusRequest))],
     session: SessionDep,
 ) -> JSONBytes:
     """The GET form: ``queryParams`` holds ``{"requestId": ...}``."""

@@ -1,21 +1,35 @@
-"""Request-scoped infrastructure: settings, the one transaction per request, the storage."""
+"""Request-scoped infrastructure: settings, and the one transaction per request.
+
+Every route is a ``TransactionalRoute``. Its request's unit of work (deferred dependencies such as
+the caller's key, the endpoint, and the commit) runs in the endpoint's one worker thread: each
+extra worker-thread hop, and each generator dependency, costs more per request than the work it
+wraps (measured in bench/variants.py). The route handler owns what must happen however the request
+ends: the transaction rolled back and the session's database slot given back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import functools
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any, TypeVar
 
 from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy import Engine, QueuePool
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from brandkit.config import Settings
-from brandkit.db import open_session
+from brandkit.db import WRITE_OPTION, transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 _WRITES_ATTR = "__brandkit_writes__"
+_UNIT = "brandkit.unit_of_work"
+_PENDING = "brandkit.deferred"
 
 
 def writes(endpoint: F) -> F:
@@ -24,41 +38,78 @@ def writes(endpoint: F) -> F:
     return endpoint
 
 
-# Dependencies that do no I/O are async: FastAPI runs a sync dependency in the threadpool, and
-# each such hop costs more than the work (measured in bench/variants.py).
 async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's transaction: committed when the endpoint returns, before the response is
-    sent, so a failed commit is the client's 500 and never a success that was not stored.
+class _UnitOfWork:
+    """The request's session, whether it writes, and whether its transaction has ended."""
 
-    A read session connects lazily, at its first query, in the endpoint's worker thread; only a
-    write session begins up front (SQLite may wait there for its write lock), off the event loop.
-    Commit and close share one worker-thread hop.
-    """
+    __slots__ = ("ended", "session", "write")
+
+    def __init__(self, write: bool) -> None:
+        self.write, self.ended = write, False
+
+    def open(self, factory: sessionmaker[Session]) -> Session:
+        self.session = factory()
+        self.session.info[_UNIT] = self
+        return self.session
+
+    def begin(self) -> None:
+        # A read session connects lazily, at its first query; a writing one begins before it,
+        # so that SQLite takes its write lock at BEGIN (see db.py).
+        if self.write:
+            self.session.connection(execution_options={WRITE_OPTION: True})
+
+    def end(self, commit: bool) -> None:
+        try:
+            if commit:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.ended = True
+            self.session.close()
+
+    def needs_thread(self) -> bool:
+        # A session that never connected ends without I/O.
+        return self.session.get_transaction() is not None
+
+
+async def get_session(request: Request) -> Session:
+    """The request's transaction: committed when the endpoint returns, before the response is
+    sent, so a failed commit is the client's 500 and never a success that was not stored."""
     route = request.scope.get("route")
-    write = bool(getattr(getattr(route, "endpoint", None), _WRITES_ATTR, False))
-    factory = request.app.state.sessions
+    if not isinstance(route, TransactionalRoute):
+        raise RuntimeError(f"{request.url.path} is not served by a TransactionalRoute")
+    factory: sessionmaker[Session] = request.app.state.sessions
     # A session keeps its connection between worker-thread hops. Admitting no more sessions
     # than the pool holds means a worker thread never blocks waiting for a connection that a
     # request queued for a thread holds (under load that stalled every thread).
-    slots, borrower = _db_slots(request), object()
-    await slots.acquire_on_behalf_of(borrower)
+    unit = _UnitOfWork(bool(getattr(route.endpoint, _WRITES_ATTR, False)))
+    await _db_slots(request).acquire_on_behalf_of(unit)
+    request.scope[_UNIT] = unit
+    return unit.open(factory)
+
+
+async def _end_unit_of_work(request: Request, *, commit: bool) -> None:
+    unit: _UnitOfWork | None = request.scope.get(_UNIT)
+    if unit is None:
+        return
     try:
-        session = await run_in_threadpool(open_session, factory, write=True) if write else factory()
-        try:
-            yield session
-            await run_in_threadpool(_commit_and_close, session)
-        except BaseException:
+        if unit.ended:
+            return
+        if not unit.needs_thread():
+            unit.session.close()
+        elif commit:
+            await run_in_threadpool(unit.end, True)
+        else:
             # Shielded: a cancelled request must still give its connection back.
             with CancelScope(shield=True):
-                await run_in_threadpool(_rollback_and_close, session)
-            raise
+                await run_in_threadpool(unit.end, False)
     finally:
-        slots.release_on_behalf_of(borrower)
+        _db_slots(request).release_on_behalf_of(unit)
 
 
 def _db_slots(request: Request) -> CapacityLimiter:
@@ -78,19 +129,125 @@ def _pool_capacity(engine: Engine) -> int:
     return 64
 
 
-def _commit_and_close(session: Session) -> None:
-    try:
-        session.commit()
-    finally:
-        session.close()
+class Deferred(ABC):
+    """A dependency whose value needs the database (the caller's key, say): FastAPI resolves it
+    to this placeholder, and ``TransactionalRoute`` completes it in the endpoint's own worker
+    thread and transaction, just before the endpoint runs.
+
+    When the request fails before its endpoint runs (a validation error, say), the error
+    handlers call ``complete_pending`` first, so such a request still gets the dependency's own
+    error (a 401 before a 422) as if it had been resolved up front.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.attempted = False
+        request.scope.setdefault(_PENDING, []).append(self)
+
+    def complete(self, session: Session) -> Any:
+        # Attempted once only: completing may count a rate-limit hit.
+        self.attempted = True
+        return self.resolve(session)
+
+    @abstractmethod
+    def resolve(self, session: Session) -> Any: ...
 
 
-def _rollback_and_close(session: Session) -> None:
-    try:
-        session.rollback()
-    finally:
-        session.close()
+async def complete_pending(request: Request) -> None:
+    """Complete the request's deferred dependencies that its endpoint never reached, in a
+    transaction of their own (the request's has ended); raises what they raise."""
+    pending = [d for d in request.scope.get(_PENDING, ()) if not d.attempted]
+    if pending:
+        await run_in_threadpool(_complete_all, request.app.state.sessions, pending)
+
+
+def _complete_all(factory: sessionmaker[Session], pending: list[Deferred]) -> None:
+    with transaction(factory) as session:
+        for deferred in pending:
+            deferred.complete(session)
+
+
+class TransactionalRoute(APIRoute):
+    """A route whose sync endpoint runs its whole unit of work in its worker thread: BEGIN,
+    deferred dependencies, the endpoint, COMMIT (or ROLLBACK). An async endpoint gets BEGIN and
+    its deferred dependencies in one hop, and its commit after it returns."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _unit_of_work(endpoint), **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_in_transaction(request: Request) -> Response:
+            try:
+                response = await handle(request)
+            except BaseException:
+                await _end_unit_of_work(request, commit=False)
+                raise
+            await _end_unit_of_work(request, commit=True)
+            return response
+
+        return handle_in_transaction
+
+
+def _unit_of(kwargs: Mapping[str, Any]) -> _UnitOfWork | None:
+    for value in kwargs.values():
+        if isinstance(value, Session):
+            unit: _UnitOfWork = value.info[_UNIT]
+            return unit
+        if isinstance(value, Deferred) and _UNIT in value.request.scope:
+            found: _UnitOfWork = value.request.scope[_UNIT]
+            return found
+    return None
+
+
+def _begun(unit: _UnitOfWork, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    unit.begin()
+    return {k: _complete(v, unit.session) for k, v in kwargs.items()}
+
+
+def _complete(value: Any, session: Session) -> Any:
+    return value.complete(session) if isinstance(value, Deferred) else value
+
+
+def _completed_alone(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Deferred dependencies of an endpoint that takes no session: a transaction of their own."""
+    deferred = [v for v in kwargs.values() if isinstance(v, Deferred)]
+    if not deferred:
+        return dict(kwargs)
+    with transaction(deferred[0].request.app.state.sessions) as session:
+        return {k: _complete(v, session) for k, v in kwargs.items()}
+
+
+def _unit_of_work(endpoint: F) -> F:
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            unit = _unit_of(kwargs)
+            if unit is not None:
+                kwargs = await run_in_threadpool(_begun, unit, kwargs)
+            elif any(isinstance(v, Deferred) for v in kwargs.values()):
+                kwargs = await run_in_threadpool(_completed_alone, kwargs)
+            return await endpoint(*args, **kwargs)
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        unit = _unit_of(kwargs)
+        if unit is None:
+            return endpoint(*args, **_completed_alone(kwargs))
+        try:
+            result = endpoint(*args, **_begun(unit, kwargs))
+        except BaseException:
+            unit.end(commit=False)
+            raise
+        unit.end(commit=True)
+        return result
+
+    return run  # type: ignore[return-value]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from brandkit.kit.deps import complete_pending
 from brandkit.kit.errors import (
     BadRequest,
     BrandkitError,
@@ -40,15 +41,28 @@ def is_json_syntax_error(errors: Sequence[Any]) -> bool:
     return any(err.get("type") == "json_invalid" for err in errors)
 
 
+async def _authentication_first(request: Request) -> BrandkitError | None:
+    # A request refused before its endpoint ran has not had its key checked yet (see
+    # kit/deps.Deferred); the caller must learn that its key is bad before anything else.
+    try:
+        await complete_pending(request)
+    except BrandkitError as earlier:
+        return earlier
+    return None
+
+
 async def _brandkit_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BrandkitError)
-    return render_error(request.url.path, exc)
+    return render_error(request.url.path, await _authentication_first(request) or exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     path = request.url.path
+    earlier = await _authentication_first(request)
+    if earlier is not None:
+        return render_error(path, earlier)
     if uses_problem_style(path) and is_json_syntax_error(errors):
         return render_error(path, BadRequest("Request body is not valid JSON"))
     return render_error(path, InvalidInput(errors=field_errors(errors)))

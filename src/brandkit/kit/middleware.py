@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-import uuid
+import secrets
 from collections.abc import Container
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +17,11 @@ from brandkit.kit.routing import canonical_path
 log = logging.getLogger("brandkit.request")
 
 RATE_HEADERS_KEY = "brandkit.rate_headers"
+
+# Request ids: a random prefix per process and a counter, unique without a system call for
+# randomness on every request.
+_ID_PREFIX = secrets.token_hex(8)
+_id_counter = itertools.count(1)
 
 
 class RequestMiddleware:
@@ -30,7 +36,7 @@ class RequestMiddleware:
         path = canonical_path(scope["path"], self.known_paths)
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
-        request_id = uuid.uuid4().hex
+        request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
         token = request_id_var.set(request_id)
         state = scope.setdefault("state", {})
         started = False

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from brandkit.accounts.auth import GeneralKey
-from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
@@ -21,7 +21,7 @@ from brandkit.media.schemas import (
 )
 from brandkit.storage.schemas import TOO_LARGE
 
-router = APIRouter(tags=["media"], responses=ENVELOPE_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["media"], responses=ENVELOPE_ERRORS)
 
 
 @router.post("/media/get", response_model=Envelope[MediaListBody])
@@ -39,8 +39,8 @@ def get_media(
 
 @router.get("/media/get", response_model=Envelope[MediaListBody])
 def get_media_query(
-    params: Annotated[GetMediaRequest, Depends(query_params(GetMediaRequest))],
     principal: GeneralKey,
+    params: Annotated[GetMediaRequest, Depends(query_params(GetMediaRequest))],
     session: SessionDep,
     settings: SettingsDep,
     request: Request,

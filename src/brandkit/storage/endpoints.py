@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, Response
 
 from brandkit.accounts.auth import GeneralKey
-from brandkit.kit.deps import SessionDep, SettingsDep, writes
+from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
 from brandkit.kit.errors import BadRequest, NotFound, PayloadTooLarge
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
@@ -17,7 +17,7 @@ from brandkit.storage.base import UPLOAD_PREFIX
 from brandkit.storage.local import FILES_ROUTE, LocalStorage
 from brandkit.storage.schemas import PresignBody, PresignRequest
 
-router = APIRouter(tags=["files"], responses=ENVELOPE_ERRORS)
+router = APIRouter(route_class=TransactionalRoute, tags=["files"], responses=ENVELOPE_ERRORS)
 
 # Even a cleaned SVG is never allowed to run script or load anything if opened directly.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
