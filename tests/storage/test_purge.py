@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from brandkit.config import Settings
 from brandkit.db import transaction, utcnow
+from brandkit.storage.local import LocalStorage
 from brandkit.storage.models import Upload
 from brandkit.storage.service import purge_orphan_uploads
 from tests.factories import Factory
@@ -49,3 +53,22 @@ def test_orphan_uploads_older_than_the_setting_are_purged(
         assert s.scalar(select(func.count()).select_from(Upload)) == 0
     assert storage.size(keys[1]) is None
     assert client.get(registered.json()["body"]["media"]["url"]).status_code == 200
+
+
+def test_partial_files_of_cut_off_puts_are_swept(
+    app: FastAPI, factory: Factory, settings: Settings
+) -> None:
+    storage = app.state.storage
+    if not isinstance(storage, LocalStorage):
+        pytest.fail("the local backend is the default and always tested")
+    folder = storage.root / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    dead, live = folder / ".put-dead", folder / ".put-live"
+    dead.write_bytes(b"half a body")
+    live.write_bytes(b"still arriving")
+    idle = time.time() - settings.orphan_upload_hours * 3600 - 60
+    os.utime(dead, (idle, idle))
+    with transaction(factory.sessions, write=True) as s:
+        assert purge_orphan_uploads(s, storage, settings, utcnow()) == 1
+    assert not dead.exists()
+    assert live.exists()

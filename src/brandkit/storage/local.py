@@ -17,7 +17,7 @@ import anyio.to_thread
 
 from brandkit.kit.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
-from brandkit.storage.base import UPLOAD_KEY, upload_key_in
+from brandkit.storage.base import UPLOAD_KEY, UPLOAD_PREFIX, upload_key_in
 
 FILES_ROUTE = "/files"
 _PURPOSE = "upload-put"
@@ -26,6 +26,7 @@ _PURPOSE = "upload-put"
 _WRITE_BATCH = 1 << 20
 _WRITEBACK_STEP = 8 << 20
 _FADVISE = getattr(os, "posix_fadvise", None)
+_PARTIAL_PUT = ".put-"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,21 @@ class LocalStorage:
         self.public_base_url = public_base_url.rstrip("/")
         self._files_base = self.public_base_url + FILES_ROUTE
         self._key = signing_key
+
+    def sweep_abandoned_puts(self, idle_seconds: float) -> int:
+        """Delete the temp files of PUTs that a crash cut off mid-body; returns how many.
+
+        A PUT in progress writes to its file continually, so one idle this long is dead (a PUT
+        that fails while the process lives removes its own file).
+        """
+        cutoff = time.time() - idle_seconds
+        removed = 0
+        for path in (self.root / UPLOAD_PREFIX).rglob(_PARTIAL_PUT + "*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def path_for(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -130,7 +146,7 @@ class LocalStorage:
         """
         path = self.path_for(key)
         await anyio.to_thread.run_sync(lambda: path.parent.mkdir(parents=True, exist_ok=True))
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".put-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_PARTIAL_PUT)
         received = 0
         try:
             with os.fdopen(fd, "wb") as fh:
