@@ -7,7 +7,7 @@ server) with one design of 101,000 variants, then, in the same run and with the 
 and uvicorn settings:
 
 1. serves page 1 (limit 100) from Brandkit and from the reference, each in its own process, under
-   64 keep-alive connections driven by ``bench._loadgen`` in another process, in five rounds that
+   64 keep-alive connections driven by ``bench._loadgen`` in another process, in nine rounds that
    each run both back to back, and prints every round's share and the req/s and p99 of the
    median round. Target: Brandkit >= 60% of the reference's req/s.
 2. walks the cursor to page 1,000 and prints the latency of page 1 and page 1,000 (sequential
@@ -53,8 +53,8 @@ from brandkit.storage.factory import make_storage
 VARIANTS = 101_000
 CONNECTIONS = 64
 WARMUP_S = 2.0
-MEASURE_S = 6.0
-ROUNDS = 5
+MEASURE_S = 4.0
+ROUNDS = 9
 DEPTH = 1_000
 DEPTH_SAMPLES = 200
 PATH = "/api/prod/v2/enterprise/get-design-variants"
