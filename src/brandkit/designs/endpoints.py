@@ -12,7 +12,7 @@ from brandkit.designs.schemas import (
     ExportDataRequest,
     GetDesignVariantsRequest,
 )
-from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute
+from brandkit.kit.deps import SessionDep, TransactionalRoute
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
@@ -20,12 +20,13 @@ from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 router = APIRouter(route_class=TransactionalRoute, tags=["designs"], responses=ENVELOPE_ERRORS)
 
 
-async def _links(request: Request) -> service.VariantLinks:
+async def _presentation(request: Request) -> service.Presentation:
     state = request.app.state
-    return service.VariantLinks(state.storage, state.settings.editor_base_url)
+    links = service.VariantLinks(state.storage, state.settings.editor_base_url)
+    return service.Presentation(links, state.settings.signing_key)
 
 
-Links = Annotated[service.VariantLinks, Depends(_links)]
+Out = Annotated[service.Presentation, Depends(_presentation)]
 
 
 @router.post("/enterprise/export-data", response_model=Envelope[ExportDataBody])
@@ -33,12 +34,11 @@ def export_data(
     body: ExportDataRequest,
     principal: EnterpriseKey,
     session: SessionDep,
-    settings: SettingsDep,
-    links: Links,
+    out: Out,
 ) -> JSONBytes:
     """Variants, media and content a user made in ``[startDate, endDate]``, newest first, capped
     at 300/300/100 a call; ``next`` is 1 and ``cursor`` continues when any kind was cut."""
-    return envelope(service.export_data(session, principal, body, settings, links))
+    return envelope(service.export_data(session, principal, body, out))
 
 
 @router.post("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
@@ -46,12 +46,11 @@ def get_design_variants(
     body: GetDesignVariantsRequest,
     principal: GeneralKey,
     session: SessionDep,
-    settings: SettingsDep,
-    links: Links,
+    out: Out,
 ) -> JSONBytes:
     """Variants of a design, a user or a workspace (the first id present decides), newest
     first, one keyset page at a time."""
-    return envelope(service.get_design_variants(session, principal, body, settings, links))
+    return envelope(service.get_design_variants(session, principal, body, out))
 
 
 @router.get("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
@@ -59,8 +58,7 @@ def get_design_variants_query(
     principal: GeneralKey,
     params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],
     session: SessionDep,
-    settings: SettingsDep,
-    links: Links,
+    out: Out,
 ) -> JSONBytes:
     """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
-    return envelope(service.get_design_variants(session, principal, params, settings, links))
+    return envelope(service.get_design_variants(session, principal, params, out))

@@ -13,7 +13,6 @@ from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
 from brandkit.accounts.models import User
 from brandkit.accounts.repository import AccountsRepository
-from brandkit.config import Settings
 from brandkit.db import AnyRow, utcnow
 from brandkit.designs.repository import DesignsRepository, OwnerKind
 from brandkit.designs.schemas import ExportDataRequest, GetDesignVariantsRequest
@@ -44,12 +43,19 @@ class VariantLinks:
         }
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """How this server writes design data out: file and editor links, and signed cursors."""
+
+    links: VariantLinks
+    cursor_key: bytes
+
+
 def get_design_variants(
     session: Session,
     principal: Principal,
     request: GetDesignVariantsRequest,
-    settings: Settings,
-    links: VariantLinks,
+    out: Presentation,
 ) -> dict[str, Any]:
     designs = DesignsRepository(session)
     users = AccountsRepository(session)
@@ -95,7 +101,7 @@ def get_design_variants(
     context = f"variants:{principal.account_id}"
     after = None
     if request.cursor is not None:
-        after = time_from_position(decode_cursor(settings.signing_key, context, request.cursor))
+        after = time_from_position(decode_cursor(out.cursor_key, context, request.cursor))
     variant_type = None if request.type == "all" else request.type.upper()
     rows = designs.variant_page(
         principal.account_id,
@@ -117,12 +123,10 @@ def get_design_variants(
     cursor = None
     if more:
         last = page[-1]
-        cursor = encode_cursor(
-            settings.signing_key, context, time_position(last.created_at, last.id)
-        )
+        cursor = encode_cursor(out.cursor_key, context, time_position(last.created_at, last.id))
     return {
         "designId": decided,
-        "variations": [links.render(row) for row in page],
+        "variations": [out.links.render(row) for row in page],
         "cursor": cursor,
         "nextPage": more,
     }
@@ -147,17 +151,16 @@ def export_data(
     session: Session,
     principal: Principal,
     request: ExportDataRequest,
-    settings: Settings,
-    links: VariantLinks,
+    out: Presentation,
 ) -> dict[str, Any]:
     start, end = export_window(request, utcnow())
     user: User = accounts.find_user(session, principal.account_id, request.abstractUserId)
     repo = DesignsRepository(session)
     kinds: dict[str, tuple[Fetch, Callable[[AnyRow], dict[str, Any]]]] = {
-        "variants": (repo.user_variants, links.render),
+        "variants": (repo.user_variants, out.links.render),
         "media": (
             repo.user_media,
-            lambda r: {"url": links.storage.public_url(r.storage_key), "type": r.media_type},
+            lambda r: {"url": out.links.storage.public_url(r.storage_key), "type": r.media_type},
         ),
         "content": (
             repo.user_content,
@@ -169,7 +172,7 @@ def export_data(
     context = f"export-data:{principal.account_id}:{user.id}:{start}:{end}:{request.exportType}"
     state: dict[str, Any] = {kind: [] for kind in wanted}
     if request.cursor is not None:
-        decoded = decode_cursor(settings.signing_key, context, request.cursor)
+        decoded = decode_cursor(out.cursor_key, context, request.cursor)
         if len(decoded) != 1 or not isinstance(decoded[0], dict) or set(decoded[0]) != set(wanted):
             raise invalid("cursor", "malformed cursor")
         state = decoded[0]
@@ -193,5 +196,5 @@ def export_data(
     more = any(position is not None for position in next_state.values())
     body["next"] = 1 if more else 0
     if more:
-        body["cursor"] = encode_cursor(settings.signing_key, context, [next_state])
+        body["cursor"] = encode_cursor(out.cursor_key, context, [next_state])
     return body
