@@ -71,6 +71,9 @@ class _UnitOfWork:
         finally:
             self.ended = True
             self.session.close()
+            # Unlinked, so that the session and its unit are freed by reference counting when the
+            # request ends, not left for the garbage collector.
+            del self.session.info[_UNIT]
 
     def needs_thread(self) -> bool:
         # A session that never connected ends without I/O.
@@ -107,7 +110,7 @@ async def _end_unit_of_work(request: Request, *, commit: bool) -> None:
         if unit.ended:
             return
         if not unit.needs_thread():
-            unit.session.close()
+            unit.end(commit=False)  # nothing began, so nothing to send
         elif commit:
             await run_in_threadpool(unit.end, True)
         else:
@@ -191,6 +194,10 @@ class TransactionalRoute(APIRoute):
                 await _end_unit_of_work(request, commit=False)
                 raise
             await _end_unit_of_work(request, commit=True)
+            # Deferred dependencies refer to the request whose scope lists them; dropping the
+            # list lets reference counting free both (the error handlers, which read it, are
+            # done by now or never run).
+            request.scope.pop(_PENDING, None)
             return response
 
         return handle_in_transaction
