@@ -7,16 +7,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from brandkit.accounts import service as accounts
+from brandkit.accounts.auth import GeneralKey
+from brandkit.accounts.models import Workspace
 from brandkit.accounts.schemas import LoginUserBody
 from brandkit.accounts.tokens import ACCESS_PREFIX, read_token
 from brandkit.app import create_app
 from brandkit.config import Settings
 from brandkit.db import transaction
+from brandkit.kit.deps import SessionDep, TransactionalRoute
 from brandkit.kit.errors import AUTH_MESSAGE, RATE_LIMIT_MESSAGE
+from brandkit.kit.ids import new_uuid
 from brandkit.kit.schemas import Envelope
 from tests.factories import Factory
 
@@ -334,3 +339,31 @@ def test_bad_input_counts_one_request_against_the_limit(
     assert r.status_code == 422
     r = limited_client.post(VARIANTS, json={"designId": 7}, headers=t.headers)
     assert r.status_code == 429, "the limit must apply to refused input too"
+
+
+def test_the_key_reaches_endpoints_of_every_shape(
+    settings: Settings, engine: Engine, factory: Factory
+) -> None:
+    # No served route is async or takes a key without a session yet; a new one must still get
+    # a checked Principal, and an async one its transaction committed.
+    probe = APIRouter(route_class=TransactionalRoute)
+
+    @probe.post("/probe/async")
+    async def async_endpoint(principal: GeneralKey, session: SessionDep) -> dict[str, Any]:
+        session.add(Workspace(id=new_uuid(), account_id=principal.account_id, name="probe"))
+        return {"account": principal.account_id}
+
+    @probe.post("/probe/sessionless")
+    def sessionless_endpoint(principal: GeneralKey) -> dict[str, Any]:
+        return {"account": principal.account_id}
+
+    app = create_app(settings, engine=engine)
+    app.include_router(probe)
+    t = factory.tenant(tier="general")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for path in ("/probe/async", "/probe/sessionless"):
+            assert c.post(path, headers=t.headers).json() == {"account": t.account_id}
+            assert c.post(path, headers={"sivi-api-key": "bk_x:y"}).status_code == 401
+    with transaction(factory.sessions) as s:
+        names = s.scalars(select(Workspace.name).where(Workspace.account_id == t.account_id)).all()
+    assert "probe" in names
