@@ -22,7 +22,7 @@ SCOPES = ("export:read", "export:write", "contacts:write", "activities:write")
 
 # The OpenAPI security schemes of every route that authenticates (see kit/openapi.py). They are
 # not FastAPI security dependencies: each dependency node costs FastAPI's solver time on every
-# request, and the headers are read in `require` directly (measured in bench/variants.py).
+# request, and `Credentials` reads the headers directly (measured in bench/variants.py).
 SECURITY_SCHEMES = {
     "siviApiKey": {"type": "apiKey", "in": "header", "name": "sivi-api-key"},
     "apiKey": {"type": "apiKey", "in": "header", "name": "Authorization"},
