@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.uploads
 
-1. Signing: ``presign_put`` of the local backend (HMAC) and of the s3 backend (boto3 SigV4, one
-   client, no network), in a loop. Target: >= 5,000 URLs/s each.
+1. Signing: ``presign_put`` of the local backend (HMAC) and of the s3 backend (SigV4 query
+   signing, no network), in a loop. Target: >= 5,000 URLs/s each.
 2. The endpoint: ``files/get-presigned-url`` served by uvicorn in its own process (SQLite, one row
    per URL), driven by ``bench._loadgen`` in another process. Reported beside the target.
 3. Upload: a body of ``UPLOAD_MB`` PUT over loopback HTTP to the local backend (uvicorn in its own
@@ -179,7 +179,7 @@ def main() -> None:
     )
     local_rate, s3_rate = sign_rate(local.presign_put), sign_rate(s3.presign_put)
     print(f"sign, local (HMAC):   {local_rate:>10,.0f} URLs/s   target >= {TARGET_URLS_PER_S:,}")
-    print(f"sign, s3 (boto3 v4):  {s3_rate:>10,.0f} URLs/s   target >= {TARGET_URLS_PER_S:,}")
+    print(f"sign, s3 (SigV4):     {s3_rate:>10,.0f} URLs/s   target >= {TARGET_URLS_PER_S:,}")
     with tempfile.TemporaryDirectory() as tmp, server(Path(tmp)) as (port, token):
         for connections in CONNECTIONS:
             rate = endpoint_rate(port, token, connections)
