@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import mmap
 import os
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import quote, urlencode
 
 import anyio.to_thread
@@ -22,10 +24,15 @@ from brandkit.storage.base import UPLOAD_KEY, UPLOAD_PREFIX, upload_key_in
 FILES_ROUTE = "/files"
 _PURPOSE = "upload-put"
 # Writes are handed to a thread in batches this large: one hop per chunk the server reads (often
-# 64 KiB) would cost more than the write, and a bigger batch would hold more memory per upload.
-_WRITE_BATCH = 1 << 20
+# 64 KiB) would cost more than the write. A direct write waits for the device, so the batch must
+# be big enough for receiving the next one to overlap it: 1 MiB gave 8% less than 2 MiB on
+# loopback, 4 and 8 MiB no more, only more memory per upload (a batch received, one written).
+_WRITE_BATCH = 2 << 20
 _WRITEBACK_STEP = 8 << 20
 _FADVISE = getattr(os, "posix_fadvise", None)
+_O_DIRECT: int = getattr(os, "O_DIRECT", 0)
+# Direct I/O wants buffer, length and offset aligned to the device's block (512 or 4096 bytes).
+_DIRECT_ALIGN = 4096
 _PARTIAL_PUT = ".put-"
 
 
@@ -150,7 +157,7 @@ class LocalStorage:
         received = 0
         try:
             with os.fdopen(fd, "wb") as fh:
-                spool = _Spool(fh)
+                spool = _Spool(_writer_for(fh))
                 try:
                     batch: list[bytes] = []
                     pending = 0
@@ -167,12 +174,13 @@ class LocalStorage:
                 finally:
                     # The worker thread must be done with the file before it is closed.
                     await spool.wait()
-                await anyio.to_thread.run_sync(os.fsync, fh.fileno())
+                # A 200 means stored, as it does from S3: data and size must survive a crash.
+                await anyio.to_thread.run_sync(spool.writer.finish)
             try:
                 await anyio.to_thread.run_sync(os.link, tmp, path)
             except FileExistsError:
                 raise Conflict("This upload URL has already been used") from None
-            # A 200 means stored, as it does from S3: the new name must survive a crash too.
+            # ...and so must the new name.
             await anyio.to_thread.run_sync(_sync_directory, path.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -180,26 +188,84 @@ class LocalStorage:
         return received
 
 
-class _Spool:
-    """Writes one batch in a worker thread while the event loop receives the next, and starts
-    the disk writeback as it goes, so the fsync before the answer has little left to do."""
+class _Writer(Protocol):
+    def write(self, batch: list[bytes]) -> None: ...
+
+    def finish(self) -> None:
+        """Write what is left and make the file durable."""
+        ...
+
+
+def _writer_for(fh: BinaryIO) -> _Writer:
+    if _O_DIRECT and _direct_io(fh.fileno()):
+        return _DirectWriter(fh)
+    return _CachedWriter(fh)
+
+
+def _direct_io(fd: int) -> bool:
+    """Switch ``fd`` to direct I/O; False where the file system refuses it (tmpfs, some FUSE)."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | _O_DIRECT)
+    except OSError:
+        return False
+    return True
+
+
+class _DirectWriter:
+    """Writes past the page cache, from one aligned buffer.
+
+    An upload is written once and read back at most once, when registered. Through the page
+    cache, the kernel's copy into it took over a third of the CPU sampled during uploads, and
+    the upload ran at half the speed of this path. Direct I/O hands our buffer to the device,
+    so the fsync before the answer has only the file's metadata and the device cache left.
+    """
+
+    def __init__(self, fh: BinaryIO) -> None:
+        # Written by file descriptor only: the file object's buffer stays empty.
+        self.fd = fh.fileno()
+        self.buffer = mmap.mmap(-1, _WRITE_BATCH)  # page-aligned, as direct I/O requires
+        self.view = memoryview(self.buffer)
+        self.fill = 0
+
+    def write(self, batch: list[bytes]) -> None:
+        for chunk in batch:
+            data = memoryview(chunk)
+            while data:
+                n = min(len(data), _WRITE_BATCH - self.fill)
+                self.view[self.fill : self.fill + n] = data[:n]
+                self.fill += n
+                data = data[n:]
+                if self.fill == _WRITE_BATCH:
+                    _write_all(self.fd, self.view)
+                    self.fill = 0
+
+    def finish(self) -> None:
+        try:
+            aligned = self.fill - self.fill % _DIRECT_ALIGN
+            if aligned:
+                _write_all(self.fd, self.view[:aligned])
+            if self.fill > aligned:
+                # The last partial block cannot be written directly: through the page cache.
+                flags = fcntl.fcntl(self.fd, fcntl.F_GETFL)
+                fcntl.fcntl(self.fd, fcntl.F_SETFL, flags & ~_O_DIRECT)
+                _write_all(self.fd, self.view[aligned : self.fill])
+            # Direct writes carry the data, not the file's size and block map.
+            os.fsync(self.fd)
+        finally:
+            self.view.release()
+            self.buffer.close()
+
+
+class _CachedWriter:
+    """Writes through the page cache, starting the writeback as it goes, so the fsync before
+    the answer has little left to do."""
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
-        self.inflight: asyncio.Future[None] | None = None
         self.written = 0
         self.writeback_from = 0
 
-    async def write(self, batch: list[bytes]) -> None:
-        await self.wait()
-        self.inflight = asyncio.get_running_loop().run_in_executor(None, self._write, batch)
-
-    async def wait(self) -> None:
-        inflight, self.inflight = self.inflight, None
-        if inflight is not None:
-            await inflight
-
-    def _write(self, batch: list[bytes]) -> None:
+    def write(self, batch: list[bytes]) -> None:
         self.fh.writelines(batch)
         self.written += sum(map(len, batch))
         if self.written - self.writeback_from >= _WRITEBACK_STEP and _FADVISE is not None:
@@ -207,6 +273,32 @@ class _Spool:
             # On Linux this starts writing the range back to disk without waiting for it.
             _FADVISE(self.fh.fileno(), self.writeback_from, 0, os.POSIX_FADV_DONTNEED)
             self.writeback_from = self.written
+
+    def finish(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+
+
+class _Spool:
+    """Runs one batch at a time in a worker thread while the event loop receives the next."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+        self.inflight: asyncio.Future[None] | None = None
+
+    async def write(self, batch: list[bytes]) -> None:
+        await self.wait()
+        self.inflight = asyncio.get_running_loop().run_in_executor(None, self.writer.write, batch)
+
+    async def wait(self) -> None:
+        inflight, self.inflight = self.inflight, None
+        if inflight is not None:
+            await inflight
+
+
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data) :]
 
 
 def _sync_directory(directory: Path) -> None:
