@@ -109,3 +109,19 @@ def _botocore_at(
     S3SigV4QueryAuth(credentials, "s3", "us-east-1", expires=60).add_auth(request)
     assert request.url is not None
     return dict(parse_qsl(urlsplit(request.url).query))["X-Amz-Signature"]
+
+
+def test_signed_get_params_same_as_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    credentials = Credentials("AKIDEXAMPLE", "secret")
+    base = "http://127.0.0.1:9000/exports"
+    disposition = 'attachment; filename="contacts-20261130-20261130-e_1.zip"'
+    ours = Presigner(credentials, "us-east-1", base).get(
+        "exports/e_1.zip",
+        6000,
+        now=calendar.timegm(MOMENT.timetuple()),
+        params=[("response-content-disposition", disposition)],
+    )
+    url = f"{base}/exports/e_1.zip?response-content-disposition={quote(disposition, safe='')}"
+    expected = _botocore(monkeypatch, credentials, "us-east-1", url, None, 6000)
+    assert _parts(ours) == _parts(expected)
+    assert dict(_parts(ours)[3])["response-content-disposition"] == disposition

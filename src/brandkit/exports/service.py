@@ -238,15 +238,7 @@ def download_url(export: Export, settings: Settings, storage: Storage) -> str:
 
         if isinstance(storage, S3Storage):
             # The object store serves the file itself through a presigned GET.
-            return storage.client.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": storage.bucket,
-                    "Key": export.storage_key,
-                    "ResponseContentDisposition": f'attachment; filename="{export.file_name}.zip"',
-                },
-                ExpiresIn=seconds,
-            )
+            return storage.download_url(export.storage_key, seconds, f"{export.file_name}.zip")
     expires = int(time.time()) + seconds
     sig = b64encode(sign(settings.signing_key, _DOWNLOAD_PURPOSE, _signed(export, expires)))
     base = settings.public_base_url.rstrip("/")

@@ -111,6 +111,13 @@ class S3Storage:
             return f"{self.public_base_url}/{quote(key)}"
         return self._presigner.get(key, _GET_URL_SECONDS)
 
+    def download_url(self, key: str, expires_in: int, file_name: str) -> str:
+        """A presigned GET that makes browsers save the object as ``file_name``."""
+        disposition = f'attachment; filename="{file_name}"'
+        return self._presigner.get(
+            key, expires_in, params=[("response-content-disposition", disposition)]
+        )
+
     def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
         """SigV4 query signing of a PUT with Content-Type among the signed headers, so S3
         refuses another key, another Content-Type, a changed signature or a late PUT.

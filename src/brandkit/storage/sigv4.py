@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 from botocore.credentials import Credentials
@@ -54,8 +55,15 @@ class Presigner:
         header = f"content-type:{' '.join(content_type.split())}\n"
         return self._presign("PUT", key, header, "content-type;host", expires_in, now)
 
-    def get(self, key: str, expires_in: int, now: float | None = None) -> str:
-        return self._presign("GET", key, "", "host", expires_in, now)
+    def get(
+        self,
+        key: str,
+        expires_in: int,
+        now: float | None = None,
+        params: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        """A GET of ``key``; ``params`` such as ``response-content-disposition`` are signed too."""
+        return self._presign("GET", key, "", "host", expires_in, now, params)
 
     def _presign(
         self,
@@ -65,6 +73,7 @@ class Presigner:
         signed_headers: str,
         expires_in: int,
         now: float | None,
+        extra: Sequence[tuple[str, str]] = (),
     ) -> str:
         # Refreshable credentials refresh here when they are about to expire.
         credentials = self._credentials.get_frozen_credentials()
@@ -75,6 +84,7 @@ class Presigner:
         day = stamp[:8]
         path = f"{self._path}/{quote(key, safe='/~')}"
         params = [
+            *extra,
             ("X-Amz-Algorithm", _ALGORITHM),
             ("X-Amz-Credential", f"{access_key}/{day}{self._scope_tail}"),
             ("X-Amz-Date", stamp),
