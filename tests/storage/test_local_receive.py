@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import os
 import random
 from collections.abc import AsyncIterator, Iterator
@@ -68,3 +70,26 @@ def test_oversize_leaves_nothing(tmp_path: Path, writer_kind: str) -> None:
         asyncio.run(storage.receive(key, _chunks(data, random.Random(1)), 2 * BATCH))
     assert not storage.exists(key)
     assert not list(tmp_path.rglob(".put-*"))
+
+
+def test_a_file_system_that_refuses_direct_writes_still_gets_every_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_all = local._write_all
+    refused = []
+
+    def refusing(fd: int, data: memoryview) -> None:
+        # As overlayfs on older kernels does: the flag is taken, the write is refused.
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & local._O_DIRECT:
+            refused.append(len(data))
+            raise OSError(errno.EINVAL, "Invalid argument")
+        write_all(fd, data)
+
+    monkeypatch.setattr(local, "_write_all", refusing)
+    storage = LocalStorage(tmp_path, "http://testserver", b"k")
+    size = 3 * BATCH + 4097
+    data = random.Random(7).randbytes(size)
+    key = "uploads/" + "c" * 22 + ".png"
+    assert asyncio.run(storage.receive(key, _chunks(data, random.Random(7)), size)) == size
+    assert storage.path_for(key).read_bytes() == data
+    assert refused == [BATCH]

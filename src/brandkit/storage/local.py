@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import fcntl
 import mmap
 import os
@@ -226,6 +227,7 @@ class _DirectWriter:
         self.buffer = mmap.mmap(-1, _WRITE_BATCH)  # page-aligned, as direct I/O requires
         self.view = memoryview(self.buffer)
         self.fill = 0
+        self.direct = True
 
     def write(self, batch: list[bytes]) -> None:
         for chunk in batch:
@@ -236,24 +238,40 @@ class _DirectWriter:
                 self.fill += n
                 data = data[n:]
                 if self.fill == _WRITE_BATCH:
-                    _write_all(self.fd, self.view)
+                    self._write(self.view)
                     self.fill = 0
 
     def finish(self) -> None:
         try:
             aligned = self.fill - self.fill % _DIRECT_ALIGN
             if aligned:
-                _write_all(self.fd, self.view[:aligned])
+                self._write(self.view[:aligned])
             if self.fill > aligned:
                 # The last partial block cannot be written directly: through the page cache.
-                flags = fcntl.fcntl(self.fd, fcntl.F_GETFL)
-                fcntl.fcntl(self.fd, fcntl.F_SETFL, flags & ~_O_DIRECT)
+                self._through_page_cache()
                 _write_all(self.fd, self.view[aligned : self.fill])
             # Direct writes carry the data, not the file's size and block map.
             os.fsync(self.fd)
         finally:
             self.view.release()
             self.buffer.close()
+
+    def _write(self, data: memoryview) -> None:
+        try:
+            _write_all(self.fd, data)
+        except OSError as exc:
+            # Some file systems take the flag and refuse the write (overlayfs on older kernels,
+            # a device with larger blocks). A refused write wrote nothing: go on without it.
+            if exc.errno != errno.EINVAL or not self.direct:
+                raise
+            self._through_page_cache()
+            _write_all(self.fd, data)
+
+    def _through_page_cache(self) -> None:
+        if self.direct:
+            flags = fcntl.fcntl(self.fd, fcntl.F_GETFL)
+            fcntl.fcntl(self.fd, fcntl.F_SETFL, flags & ~_O_DIRECT)
+            self.direct = False
 
 
 class _CachedWriter:
