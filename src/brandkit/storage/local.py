@@ -206,10 +206,15 @@ def _writer_for(fh: BinaryIO) -> _Writer:
 def _direct_io(fd: int) -> bool:
     """Switch ``fd`` to direct I/O; False where the file system refuses it (tmpfs, some FUSE)."""
     try:
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | _O_DIRECT)
+        _set_direct(fd, True)
     except OSError:
         return False
     return True
+
+
+def _set_direct(fd: int, on: bool) -> None:
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fcntl.fcntl(fd, fcntl.F_SETFL, flags | _O_DIRECT if on else flags & ~_O_DIRECT)
 
 
 class _DirectWriter:
@@ -269,8 +274,7 @@ class _DirectWriter:
 
     def _through_page_cache(self) -> None:
         if self.direct:
-            flags = fcntl.fcntl(self.fd, fcntl.F_GETFL)
-            fcntl.fcntl(self.fd, fcntl.F_SETFL, flags & ~_O_DIRECT)
+            _set_direct(self.fd, False)
             self.direct = False
 
 
