@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url, text
 
+import brandkit.tasks  # noqa: F401  (every domain's jobs, as the entry points load them)
 from brandkit.app import create_app
 from brandkit.config import Settings, normalise_database_url
-from brandkit.db import make_engine, make_sessionmaker
+from brandkit.db import engine_for, make_engine, make_sessionmaker
 from brandkit.migrate import upgrade
 from tests.factories import Factory
 
@@ -82,8 +83,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url, pool_size=5)
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = engine_for(settings)
     yield engine
     engine.dispose()
 
@@ -94,6 +95,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         _env_file=None,
         data_dir=tmp_path / "data",
         database_url=database_url,
+        database_pool_size=5,
         secret_key="test-signing-key",
         public_base_url="http://testserver",
         embedded_worker=False,

@@ -19,7 +19,7 @@ from brandkit.accounts.tokens import ACCESS_PREFIX, read_token
 from brandkit.app import create_app
 from brandkit.config import Settings
 from brandkit.db import transaction
-from brandkit.kit.deps import SessionDep, TransactionalRoute
+from brandkit.kit.deps import ReadSession, TransactionalRoute
 from brandkit.kit.errors import AUTH_MESSAGE, RATE_LIMIT_MESSAGE
 from brandkit.kit.ids import new_uuid
 from brandkit.kit.schemas import Envelope
@@ -349,7 +349,7 @@ def test_the_key_reaches_endpoints_of_every_shape(
     probe = APIRouter(route_class=TransactionalRoute)
 
     @probe.post("/probe/async")
-    async def async_endpoint(principal: GeneralKey, session: SessionDep) -> dict[str, Any]:
+    async def async_endpoint(principal: GeneralKey, session: ReadSession) -> dict[str, Any]:
         session.add(Workspace(id=new_uuid(), account_id=principal.account_id, name="probe"))
         return {"account": principal.account_id}
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from brandkit.cli import app as cli
 from brandkit.config import Settings
-from brandkit.media.types import MEDIA_KINDS
+from brandkit.kit.mediatypes import MEDIA_KINDS
 
 runner = CliRunner()
 

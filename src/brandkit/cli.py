@@ -80,6 +80,7 @@ def serve(
 def worker() -> None:
     """Run background jobs (exports, purges) until SIGTERM; start as many as you like, on any
     machine sharing the database and storage."""
+    import brandkit.tasks  # noqa: F401
     from brandkit.jobs.runner import run_worker
     from brandkit.kit.logs import configure_logging
     from brandkit.storage.factory import make_storage

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     database_url: str | None = None
+    # PostgreSQL connections each process keeps (as many again may overflow under load). SQLite
+    # has one writer at a time and keeps SQLAlchemy's small default pool.
+    database_pool_size: int = Field(20, ge=1)
     # Signs cursors, access tokens, local upload URLs and export download URLs. When unset it is
     # generated once and kept in the data directory, so signatures survive restarts.
     secret_key: str | None = None

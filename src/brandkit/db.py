@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, Engine, Row, Select, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from brandkit.config import Settings
+
 # SQLAlchemy 2.1 types rows and selects by their column tuple; these are the "any columns" forms.
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
@@ -48,12 +50,38 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# SQLAlchemy's own pool for file SQLite: one writer at a time, so more connections buy nothing.
+_SQLITE_POOL = (5, 10)
+
+
+def pool_limits(url: str, pool_size: int) -> tuple[int, int]:
+    """(connections kept, connections that may overflow) of the pool for this database URL."""
+    return _SQLITE_POOL if url.startswith("sqlite") else (pool_size, pool_size)
+
+
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+    size, overflow = pool_limits(url, pool_size)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            pool_size=size,
+            max_overflow=overflow,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=size, max_overflow=overflow, pool_pre_ping=True)
+
+
+def engine_for(settings: Settings) -> Engine:
+    return make_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
+
+
+def session_capacity(settings: Settings) -> int:
+    """How many request sessions may hold a connection at once: the pool, less two connections
+    kept free for the embedded job worker and health checks."""
+    size, overflow = pool_limits(settings.effective_database_url, settings.database_pool_size)
+    return max(1, size + overflow - 2)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -88,23 +116,47 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 WRITE_OPTION = "brandkit_write"
 
 
-def open_session(factory: sessionmaker[Session], *, write: bool) -> Session:
-    """A session whose transaction, on SQLite, takes the write lock at BEGIN when ``write``."""
-    session = factory()
-    if write:
-        session.connection(execution_options={WRITE_OPTION: True})
-    return session
+class UnitOfWork:
+    """One session and its one transaction, the only way the service opens either: requests
+    (``kit.deps``), jobs and the CLI (``transaction``) alike.
+
+    A writing unit begins at once, so that SQLite takes its write lock at BEGIN (see
+    ``_on_begin``); a reading one connects lazily, at its first query.
+    """
+
+    __slots__ = ("ended", "session", "write")
+
+    def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
+        self.write, self.ended = write, False
+        self.session = factory()
+
+    def begin(self) -> Session:
+        if self.write:
+            self.session.connection(execution_options={WRITE_OPTION: True})
+        return self.session
+
+    def began(self) -> bool:
+        # A session that never connected ends without I/O.
+        return self.session.get_transaction() is not None
+
+    def end(self, *, commit: bool) -> None:
+        try:
+            if commit:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.ended = True
+            self.session.close()
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
     """One unit of work outside a request (CLI, jobs): commit on success, roll back on error."""
-    session = open_session(factory, write=write)
+    unit = UnitOfWork(factory, write=write)
     try:
-        yield session
-        session.commit()
+        yield unit.begin()
     except BaseException:
-        session.rollback()
+        unit.end(commit=False)
         raise
-    finally:
-        session.close()
+    unit.end(commit=True)

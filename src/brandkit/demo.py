@@ -29,8 +29,8 @@ from brandkit.contacts.demo import seed_marketing
 from brandkit.db import make_engine, make_sessionmaker, transaction, utcnow
 from brandkit.designs.models import ContentSnippet, Design, Variant
 from brandkit.kit.ids import brand_id, media_id, new_uuid, short_id
+from brandkit.kit.mediatypes import CONTENT_TYPES, MEDIA_KINDS
 from brandkit.media.models import Media
-from brandkit.media.types import CONTENT_TYPES, MEDIA_KINDS
 from brandkit.storage.base import Storage
 from brandkit.storage.factory import make_storage
 

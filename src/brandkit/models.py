@@ -8,7 +8,7 @@ from brandkit.exports.models import Export
 from brandkit.fonts.models import Font
 from brandkit.jobs.models import Job
 from brandkit.media.models import Media
-from brandkit.storage.models import Upload
+from brandkit.uploads.models import Upload
 
 __all__ = [
     "Account",

@@ -16,6 +16,7 @@ from brandkit.health import router as health_router
 from brandkit.jobs.embedded import embedded_worker
 from brandkit.media.endpoints import router as media_router
 from brandkit.storage.endpoints import router as files_router
+from brandkit.uploads.endpoints import router as uploads_router
 
 
 def all_routers() -> list[APIRouter]:
@@ -24,6 +25,7 @@ def all_routers() -> list[APIRouter]:
         accounts_router,
         designs_router,
         media_router,
+        uploads_router,
         files_router,
         fonts_router,
         exports_router,
@@ -33,5 +35,8 @@ def all_routers() -> list[APIRouter]:
 
 @asynccontextmanager
 async def background(app: FastAPI) -> AsyncIterator[None]:
+    # The embedded worker runs every domain's jobs: this is the serve entry point's import of them.
+    import brandkit.tasks  # noqa: F401
+
     async with embedded_worker(app):
         yield

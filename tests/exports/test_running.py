@@ -21,9 +21,9 @@ from brandkit.config import Settings
 from brandkit.contacts.models import Activity, Contact
 from brandkit.db import transaction
 from brandkit.exports.models import Export
-from brandkit.exports.sink import PARTIAL_DIR, sweep_partials
 from brandkit.jobs.models import Job
 from brandkit.kit.ids import new_uuid
+from brandkit.storage.local import PARTIAL_DIR
 from tests.exports import helpers as h
 from tests.factories import Factory
 
@@ -139,7 +139,7 @@ def test_worker_killed_mid_export_is_taken_over(
         assert held.status == "running"
         assert held.locked_by is not None
     storage = app.state.storage
-    assert list((storage.root / PARTIAL_DIR).glob("export-*")), "the dead attempt left a partial"
+    assert list((storage.root / PARTIAL_DIR).glob("*")), "the dead attempt left a partial"
     # Its lease runs out; another worker takes the job over and finishes it.
     time.sleep(1.1)
     assert h.run_jobs(app) >= 1
@@ -157,6 +157,6 @@ def test_worker_killed_mid_export_is_taken_over(
     published = list((storage.root / "exports" / t.account_id / export_id).rglob("*.zip"))
     assert len(published) == 1
     # The dead attempt's partial file is swept.
-    assert sweep_partials(storage, 0) >= 1
-    assert not list((storage.root / PARTIAL_DIR).glob("export-*"))
+    assert storage.sweep_partials("exports/", 0) >= 1
+    assert not list((storage.root / PARTIAL_DIR).glob("*"))
     assert orjson.loads(rows[0][5]) is not None

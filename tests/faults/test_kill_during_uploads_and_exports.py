@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from brandkit.storage.service import UPLOAD_NOT_FOUND
+from brandkit.uploads.service import UPLOAD_NOT_FOUND
 from tests.exports.helpers import EXPORT_SCOPES, csv_of, parse, seed
 from tests.factories import Factory, Tenant
 from tests.faults.live import LiveServer

@@ -19,7 +19,7 @@ from brandkit.config import Settings
 from brandkit.db import transaction
 from brandkit.jobs.runner import Worker
 from brandkit.media.models import Media
-from brandkit.storage.models import Upload
+from brandkit.uploads.models import Upload
 from tests.exports.helpers import EXPORT_SCOPES, csv_of, parse, seed
 from tests.factories import Factory, Tenant
 from tests.faults.outage import Outage

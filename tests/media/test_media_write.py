@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from brandkit.kit.schemas import Envelope
 from brandkit.media.schemas import DeletedBody, MediaBody
-from brandkit.storage.schemas import PresignBody
+from brandkit.uploads.schemas import PresignBody
 from tests.factories import Factory, Tenant
 from tests.storage.samples import image_bytes
 

@@ -14,10 +14,10 @@ from typing import BinaryIO
 import pytest
 
 from brandkit.kit.errors import PayloadTooLarge
-from brandkit.storage import local
+from brandkit.storage import direct_io
 from brandkit.storage.local import LocalStorage
 
-BATCH = local._WRITE_BATCH
+BATCH = direct_io.WRITE_BATCH
 SIZES = [0, 1, 4095, 4096, 4097, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH + 12_345]
 
 
@@ -34,20 +34,20 @@ async def _chunks(data: bytes, rng: random.Random) -> AsyncIterator[bytes]:
 def writer_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     kind: str = request.param
     if kind == "cached":
-        monkeypatch.setattr(local, "_O_DIRECT", 0)
+        monkeypatch.setattr(direct_io, "O_DIRECT", 0)
     used: list[str] = []
-    choose = local._writer_for
+    choose = direct_io.writer_for
 
-    def spy(fh: BinaryIO) -> local._Writer:
+    def spy(fh: BinaryIO) -> direct_io.Writer:
         writer = choose(fh)
         used.append(type(writer).__name__)
         return writer
 
-    monkeypatch.setattr(local, "_writer_for", spy)
+    monkeypatch.setattr(direct_io, "writer_for", spy)
     yield kind
     # The temp directory is on ext4 here and in CI, which takes direct I/O: the direct case
     # must not quietly fall back to the page cache.
-    expected = "_DirectWriter" if kind == "direct" else "_CachedWriter"
+    expected = "DirectWriter" if kind == "direct" else "CachedWriter"
     assert set(used) == {expected}
 
 
@@ -75,17 +75,17 @@ def test_oversize_leaves_nothing(tmp_path: Path, writer_kind: str) -> None:
 def test_a_file_system_that_refuses_direct_writes_still_gets_every_byte(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_all = local._write_all
+    write_all = direct_io.write_all
     refused = []
 
     def refusing(fd: int, data: memoryview) -> None:
         # As overlayfs on older kernels does: the flag is taken, the write is refused.
-        if fcntl.fcntl(fd, fcntl.F_GETFL) & local._O_DIRECT:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & direct_io.O_DIRECT:
             refused.append(len(data))
             raise OSError(errno.EINVAL, "Invalid argument")
         write_all(fd, data)
 
-    monkeypatch.setattr(local, "_write_all", refusing)
+    monkeypatch.setattr(direct_io, "write_all", refusing)
     storage = LocalStorage(tmp_path, "http://testserver", b"k")
     size = 3 * BATCH + 4097
     data = random.Random(7).randbytes(size)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from brandkit.config import Settings
 from brandkit.db import transaction, utcnow
 from brandkit.storage.local import LocalStorage
-from brandkit.storage.models import Upload
-from brandkit.storage.service import purge_orphan_uploads
+from brandkit.uploads.models import Upload
+from brandkit.uploads.service import purge_orphan_uploads
 from tests.factories import Factory
 from tests.storage.samples import image_bytes
 

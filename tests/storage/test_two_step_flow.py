@@ -9,9 +9,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from brandkit.media.types import CONTENT_TYPES
+from brandkit.kit.mediatypes import CONTENT_TYPES
 from brandkit.storage.base import UPLOAD_PREFIX
-from brandkit.storage.service import UPLOAD_NOT_FOUND
+from brandkit.uploads.service import UPLOAD_NOT_FOUND
 from tests.factories import Factory
 from tests.storage.conftest import SMALL_LIMIT, Live
 from tests.storage.samples import SVG_WITH_SCRIPT, image_bytes, ttf_bytes

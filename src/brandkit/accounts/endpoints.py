@@ -11,7 +11,7 @@ from brandkit.accounts.schemas import (
     LoginUserRequest,
 )
 from brandkit.accounts.tokens import mint_access_token, mint_refresh_token
-from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
+from brandkit.kit.deps import SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 
@@ -19,9 +19,8 @@ router = APIRouter(route_class=TransactionalRoute, tags=["end users"], responses
 
 
 @router.post("/super/login-user", response_model=Envelope[LoginUserBody])
-@writes
 def login_user(
-    body: LoginUserRequest, principal: SuperKey, session: SessionDep, settings: SettingsDep
+    body: LoginUserRequest, principal: SuperKey, session: WriteSession, settings: SettingsDep
 ) -> JSONBytes:
     """Create the end user and its personal workspace if absent (idempotent) and return a
     one-hour access token acting as that user with the general tier."""
@@ -40,8 +39,7 @@ def login_user(
 
 
 @router.post("/super/delete-user", response_model=Envelope[DeleteUserBody])
-@writes
-def delete_user(body: DeleteUserRequest, principal: SuperKey, session: SessionDep) -> JSONBytes:
+def delete_user(body: DeleteUserRequest, principal: SuperKey, session: WriteSession) -> JSONBytes:
     """Soft-delete the user at once; its data and files are purged after the retention period."""
     user = service.delete_user(session, principal.account_id, body.abstractUserId)
     return envelope({"userId": user.id, "deleted": True})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
 
 from brandkit.accounts.auth import Principal, require
 from brandkit.contacts import service
@@ -20,7 +21,7 @@ from brandkit.contacts.schemas import (
     SegmentOut,
 )
 from brandkit.exports.service import iso
-from brandkit.kit.deps import SessionDep, TransactionalRoute, writes
+from brandkit.kit.deps import ReadSession, TransactionalRoute, WriteSession
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
 
@@ -33,9 +34,8 @@ ActivitiesWriter = Annotated[Principal, Depends(require(scope="activities:write"
 
 
 @router.post("/contacts/", response_model=ContactBatchOut)
-@writes
 def upsert_contacts(
-    body: ContactBatch, principal: ContactsWriter, session: SessionDep
+    body: ContactBatch, principal: ContactsWriter, session: WriteSession
 ) -> JSONBytes:
     """Create or update up to 1,000 contacts by email (case-insensitive). One invalid row
     rejects the whole batch with a 422 naming it (e.g. `/contacts/17/email`)."""
@@ -51,16 +51,15 @@ def upsert_contacts(
 
 
 @router.post("/activities/", status_code=201, response_model=ActivityBatchOut)
-@writes
 def append_activities(
-    body: ActivityBatch, principal: ActivitiesWriter, session: SessionDep
+    body: ActivityBatch, principal: ActivitiesWriter, session: WriteSession
 ) -> JSONBytes:
     """Append up to 5,000 activities, each naming its contact by `contactId` or `email`."""
     ids = service.append_activities(session, principal.account_id, body.activities)
     return JSONBytes({"inserted": len(ids), "ids": ids}, status_code=201)
 
 
-def _segment(session: SessionDep, segment: Segment) -> dict[str, object]:
+def _segment(session: Session, segment: Segment) -> dict[str, object]:
     return {
         "id": segment.id,
         "name": segment.name,
@@ -70,9 +69,8 @@ def _segment(session: SessionDep, segment: Segment) -> dict[str, object]:
 
 
 @router.post("/segments/", status_code=201, response_model=SegmentOut)
-@writes
 def create_segment(
-    body: SegmentCreate, principal: ContactsWriter, session: SessionDep
+    body: SegmentCreate, principal: ContactsWriter, session: WriteSession
 ) -> JSONBytes:
     segment = service.create_segment(session, principal.account_id, body.name)
     return JSONBytes(
@@ -81,16 +79,15 @@ def create_segment(
 
 
 @router.get("/segments/{segment_id}", response_model=SegmentOut)
-def get_segment(segment_id: str, principal: ContactsWriter, session: SessionDep) -> JSONBytes:
+def get_segment(segment_id: str, principal: ContactsWriter, session: ReadSession) -> JSONBytes:
     return JSONBytes(
         _segment(session, service.get_segment(session, principal.account_id, segment_id))
     )
 
 
 @router.post("/segments/{segment_id}/members", response_model=SegmentOut)
-@writes
 def change_members(
-    segment_id: str, body: MembersChange, principal: ContactsWriter, session: SessionDep
+    segment_id: str, body: MembersChange, principal: ContactsWriter, session: WriteSession
 ) -> JSONBytes:
     """Add and remove contacts (ids of this account); adding a member twice is a no-op."""
     segment = service.change_members(session, principal.account_id, segment_id, body)

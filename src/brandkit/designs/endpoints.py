@@ -12,7 +12,7 @@ from brandkit.designs.schemas import (
     ExportDataRequest,
     GetDesignVariantsRequest,
 )
-from brandkit.kit.deps import SessionDep, TransactionalRoute
+from brandkit.kit.deps import ReadSession, TransactionalRoute
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
@@ -33,7 +33,7 @@ Out = Annotated[service.Presentation, Depends(_presentation)]
 def export_data(
     body: ExportDataRequest,
     principal: EnterpriseKey,
-    session: SessionDep,
+    session: ReadSession,
     out: Out,
 ) -> JSONBytes:
     """Variants, media and content a user made in ``[startDate, endDate]``, newest first, capped
@@ -45,7 +45,7 @@ def export_data(
 def get_design_variants(
     body: GetDesignVariantsRequest,
     principal: GeneralKey,
-    session: SessionDep,
+    session: ReadSession,
     out: Out,
 ) -> JSONBytes:
     """Variants of a design, a user or a workspace (the first id present decides), newest
@@ -57,7 +57,7 @@ def get_design_variants(
 def get_design_variants_query(
     principal: GeneralKey,
     params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],
-    session: SessionDep,
+    session: ReadSession,
     out: Out,
 ) -> JSONBytes:
     """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""

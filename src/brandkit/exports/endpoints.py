@@ -13,12 +13,12 @@ from brandkit.accounts.auth import Principal, require
 from brandkit.exports import service
 from brandkit.exports.schemas import ExportCreate, ExportList, ExportOut
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
-from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
+from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, UnsupportedMediaType, invalid
 from brandkit.kit.handlers import field_errors
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
-from brandkit.storage.local import LocalStorage
+from brandkit.storage.base import Storage
 
 router = APIRouter(route_class=TransactionalRoute, tags=["bulk exports"], responses=PROBLEM_ERRORS)
 
@@ -72,12 +72,11 @@ _CREATE_BODY = {
     response_model=ExportOut,
     openapi_extra=_CREATE_BODY,
 )
-@writes
 def create_export(
     request: Request,
     principal: ExportWriter,
     raw: Annotated[dict[str, Any], Depends(json_object)],
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     idempotency_key: Annotated[
         str | None,
@@ -109,7 +108,7 @@ def create_export(
 def list_exports(
     request: Request,
     principal: ExportReader,
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query()] = None,
@@ -143,7 +142,7 @@ def get_export(
     export_id: str,
     request: Request,
     principal: ExportReader,
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
 ) -> JSONBytes:
     """One export; `fileUrl` is a fresh signed URL on every read once it has finished."""
@@ -155,17 +154,15 @@ def get_export(
 def download_export(
     export_id: str,
     request: Request,
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     expires: Annotated[int, Query()],
     signature: Annotated[str, Query()],
 ) -> Response:
     export = service.check_download(session, settings, export_id, expires, signature)
-    storage = request.app.state.storage
-    if not isinstance(storage, LocalStorage) or export.storage_key is None:
-        raise NotFound("File not found")
-    path = storage.path_for(export.storage_key)
-    if not path.is_file():
+    storage: Storage = request.app.state.storage
+    path = storage.local_path(export.storage_key) if export.storage_key else None
+    if path is None or not path.is_file():
         raise NotFound("File not found")
     return FileResponse(
         path,

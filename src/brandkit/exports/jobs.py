@@ -1,4 +1,5 @@
-"""The export job: one snapshot of the account's rows, streamed into a ZIP in storage."""
+"""The exports domain's jobs: the export itself (one snapshot of the account's rows, streamed
+into a ZIP in storage), file expiry, and the sweep of dead attempts' partial files."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from brandkit.db import transaction, utcnow
 from brandkit.exports.repository import ExportsRepository
-from brandkit.exports.service import EXPORT_JOB, zone
-from brandkit.exports.sink import open_sink
+from brandkit.exports.service import EXPORT_JOB, expire_files, zone
 from brandkit.exports.writer import ExportSpec, write_csv
 from brandkit.jobs.context import JobContext
-from brandkit.jobs.registry import Finish, handler
+from brandkit.jobs.registry import HOURLY, Finish, handler, periodic
+
+ZIP_TYPE = "application/zip"
 
 
 def _mark_error(session: Session, payload: dict[str, Any], error: str) -> None:
@@ -58,7 +60,7 @@ def run_export(ctx: JobContext) -> Finish | None:
     ctx.heartbeat_hooks.append(publish_progress)
     ctx.cleanups.append(lambda: ctx.storage.delete(key))
     with (
-        open_sink(ctx.storage, key) as raw,
+        ctx.storage.open_writer(key, ZIP_TYPE) as raw,
         zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
         archive.open(f"{export.export_type}.csv", "w", force_zip64=True) as entry,
     ):
@@ -70,3 +72,14 @@ def run_export(ctx: JobContext) -> Finish | None:
         )
 
     return finish
+
+
+@periodic("export-expiry", HOURLY)
+def expire_exports(ctx: JobContext) -> None:
+    expire_files(ctx.sessions, ctx.storage, ctx.settings)
+
+
+@periodic("partial-sweep", HOURLY)
+def sweep_partial_exports(ctx: JobContext) -> None:
+    # A partial file idle for a lease and then some belongs to a dead attempt.
+    ctx.storage.sweep_partials("exports/", max(HOURLY, 10 * ctx.settings.job_lease_seconds))

@@ -23,7 +23,6 @@ from brandkit.kit.errors import FieldError, Forbidden, InvalidInput, NotFound, R
 from brandkit.kit.ids import new_uuid
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
 from brandkit.storage.base import Storage
-from brandkit.storage.local import LocalStorage
 
 EXPORT_JOB = "export"
 MAX_WINDOW = timedelta(days=31)
@@ -233,12 +232,11 @@ def resource(export: Export, settings: Settings, storage: Storage) -> dict[str, 
 def download_url(export: Export, settings: Settings, storage: Storage) -> str:
     assert export.storage_key is not None
     seconds = settings.export_url_minutes * 60
-    if not isinstance(storage, LocalStorage):
-        from brandkit.storage.s3 import S3Storage
-
-        if isinstance(storage, S3Storage):
-            # The object store serves the file itself through a presigned GET.
-            return storage.download_url(export.storage_key, seconds, f"{export.file_name}.zip")
+    # An object store that serves its own files does so through a presigned GET; otherwise
+    # Brandkit serves the file, behind a URL of its own signing.
+    served = storage.download_url(export.storage_key, seconds, f"{export.file_name}.zip")
+    if served is not None:
+        return served
     expires = int(time.time()) + seconds
     sig = b64encode(sign(settings.signing_key, _DOWNLOAD_PURPOSE, _signed(export, expires)))
     base = settings.public_base_url.rstrip("/")

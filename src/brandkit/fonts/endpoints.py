@@ -14,19 +14,18 @@ from brandkit.fonts.schemas import (
     RequestStatusBody,
     RequestStatusRequest,
 )
-from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
+from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
-from brandkit.storage.schemas import TOO_LARGE
+from brandkit.uploads.schemas import TOO_LARGE
 
 router = APIRouter(route_class=TransactionalRoute, tags=["fonts"], responses=ENVELOPE_ERRORS)
 
 
 @router.post("/font/create", response_model=Envelope[RequestIdBody], responses=TOO_LARGE)
-@writes
 def create_fonts(
-    body: CreateFontsRequest, principal: GeneralKey, session: SessionDep, request: Request
+    body: CreateFontsRequest, principal: GeneralKey, session: WriteSession, request: Request
 ) -> JSONBytes:
     """Register TrueType files uploaded through files/get-presigned-url (type ``font``). The
     outcome, with the fonts made, is read with get-request-status."""
@@ -36,7 +35,7 @@ def create_fonts(
 
 @router.post("/font/get", response_model=Envelope[FontsBody])
 def get_fonts(
-    body: GetFontsRequest, principal: GeneralKey, session: SessionDep, settings: SettingsDep
+    body: GetFontsRequest, principal: GeneralKey, session: ReadSession, settings: SettingsDep
 ) -> JSONBytes:
     """System fonts and the account's own, by name; filter by classification, a name substring
     or source."""
@@ -45,7 +44,7 @@ def get_fonts(
 
 @router.post("/get-request-status", response_model=Envelope[RequestStatusBody])
 def request_status(
-    body: RequestStatusRequest, principal: GeneralKey, session: SessionDep
+    body: RequestStatusRequest, principal: GeneralKey, session: ReadSession
 ) -> JSONBytes:
     """Progress and result of an asynchronous request such as font/create."""
     return envelope(service.request_status(session, principal, body.requestId))
@@ -55,7 +54,7 @@ def request_status(
 def request_status_query(
     principal: GeneralKey,
     params: Annotated[RequestStatusRequest, Depends(query_params(RequestStatusRequest))],
-    session: SessionDep,
+    session: ReadSession,
 ) -> JSONBytes:
     """The GET form: ``queryParams`` holds ``{"requestId": ...}``."""
     return envelope(service.request_status(session, principal, params.requestId))

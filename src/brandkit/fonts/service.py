@@ -18,8 +18,8 @@ from brandkit.jobs.models import Job
 from brandkit.kit.cursors import decode_cursor, encode_cursor
 from brandkit.kit.errors import NotFound, invalid
 from brandkit.kit.ids import new_uuid
-from brandkit.storage import service as uploads
 from brandkit.storage.base import Storage
+from brandkit.uploads import service as uploads
 
 INVALID_URL = "Invalid uploadedURL format"
 JOB_KIND = "font.create"

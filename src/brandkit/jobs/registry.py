@@ -42,6 +42,8 @@ class PeriodicTask:
         return f"periodic:{self.name}"
 
 
+HOURLY = 3600.0
+
 _kinds: dict[str, JobKind] = {}
 _periodic: dict[str, PeriodicTask] = {}
 
@@ -81,9 +83,3 @@ def kind(name: str) -> JobKind | None:
 
 def periodic_tasks() -> list[PeriodicTask]:
     return list(_periodic.values())
-
-
-def load_all() -> None:
-    """Import every module that registers handlers (registration happens at import)."""
-    import brandkit.exports.jobs
-    import brandkit.jobs.maintenance  # noqa: F401

@@ -55,7 +55,6 @@ class Worker:
         clock: Callable[[], datetime] = utcnow,
         stopping: threading.Event | None = None,
     ) -> None:
-        registry.load_all()
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_sessionmaker(engine)
         self.settings = settings

@@ -1,10 +1,15 @@
 """Request-scoped infrastructure: settings, and the one transaction per request.
 
-Every route is a ``TransactionalRoute``. Its request's unit of work (deferred dependencies such as
-the caller's key, the endpoint, and the commit) runs in the endpoint's one worker thread: each
-extra worker-thread hop, and each generator dependency, costs more per request than the work it
-wraps (measured in bench/variants.py). The route handler owns what must happen however the request
-ends: the transaction rolled back and the session's database slot given back.
+A route says which transaction it gets by the type of its session parameter: ``ReadSession``
+(a plain transaction that connects at its first query) or ``WriteSession`` (one that begins at
+once and, on SQLite, takes the write lock at BEGIN, so a read followed by a write cannot fail
+with SQLITE_BUSY).
+
+Every route is a ``TransactionalRoute``. Its request's unit of work (deferred dependencies such
+as the caller's key, the endpoint, and the commit) runs in the endpoint's one worker thread:
+each extra worker-thread hop, and each generator dependency, costs more per request than the
+work it wraps (measured in bench/variants.py). The route handler owns what must happen however
+the request ends: the transaction rolled back and the session's database slot given back.
 """
 
 from __future__ import annotations
@@ -18,24 +23,16 @@ from typing import Annotated, Any, TypeVar
 from anyio import CancelScope, CapacityLimiter, WouldBlock
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from sqlalchemy import Engine, QueuePool
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from brandkit.config import Settings
-from brandkit.db import WRITE_OPTION, transaction
+from brandkit.db import UnitOfWork, session_capacity, transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
-_WRITES_ATTR = "__brandkit_writes__"
 _UNIT = "brandkit.unit_of_work"
 _PENDING = "brandkit.deferred"
-
-
-def writes(endpoint: F) -> F:
-    """Mark an endpoint whose transaction writes (SQLite then takes its write lock at BEGIN)."""
-    setattr(endpoint, _WRITES_ATTR, True)
-    return endpoint
 
 
 async def get_settings(request: Request) -> Settings:
@@ -43,55 +40,48 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-class _UnitOfWork:
-    """The request's session, whether it writes, and whether its transaction has ended."""
+class _RequestUnit(UnitOfWork):
+    """A unit of work whose end the route handler owns: its session is found from the
+    endpoint's arguments, and freed with the request."""
 
-    __slots__ = ("ended", "session", "write")
+    __slots__ = ()
 
-    def __init__(self, write: bool) -> None:
-        self.write, self.ended = write, False
-
-    def open(self, factory: sessionmaker[Session]) -> Session:
-        self.session = factory()
+    def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
+        super().__init__(factory, write=write)
         self.session.info[_UNIT] = self
-        return self.session
 
-    def begin(self) -> None:
-        # A read session connects lazily, at its first query; a writing one begins before it,
-        # so that SQLite takes its write lock at BEGIN (see db.py).
-        if self.write:
-            self.session.connection(execution_options={WRITE_OPTION: True})
-
-    def end(self, commit: bool) -> None:
+    def end(self, *, commit: bool) -> None:
         try:
-            if commit:
-                self.session.commit()
-            else:
-                self.session.rollback()
+            super().end(commit=commit)
         finally:
-            self.ended = True
-            self.session.close()
             # Unlinked, so that the session and its unit are freed by reference counting when the
             # request ends, not left for the garbage collector.
             del self.session.info[_UNIT]
 
-    def needs_thread(self) -> bool:
-        # A session that never connected ends without I/O.
-        return self.session.get_transaction() is not None
+
+async def get_read_session(request: Request) -> Session:
+    """The request's reading transaction (see ``_open_unit``)."""
+    return await _open_unit(request, write=False)
 
 
-async def get_session(request: Request) -> Session:
+async def get_write_session(request: Request) -> Session:
+    """The request's writing transaction (see ``_open_unit``)."""
+    return await _open_unit(request, write=True)
+
+
+async def _open_unit(request: Request, *, write: bool) -> Session:
     """The request's transaction: committed when the endpoint returns, before the response is
     sent, so a failed commit is the client's 500 and never a success that was not stored."""
     route = request.scope.get("route")
     if not isinstance(route, TransactionalRoute):
         raise RuntimeError(f"{request.url.path} is not served by a TransactionalRoute")
-    factory: sessionmaker[Session] = request.app.state.sessions
+    if _UNIT in request.scope:
+        raise RuntimeError(f"{request.url.path} asks for two sessions; a request has one")
     # A session keeps its connection between worker-thread hops. Admitting no more sessions
     # than the pool holds means a worker thread never blocks waiting for a connection that a
     # request queued for a thread holds (under load that stalled every thread).
-    unit = _UnitOfWork(bool(getattr(route.endpoint, _WRITES_ATTR, False)))
     slots = _db_slots(request)
+    unit = _RequestUnit(request.app.state.sessions, write=write)
     try:
         # Without waiting first: the waiting form always yields to the event loop once, which
         # costs every request a trip through the loop when a slot is free (most of the time).
@@ -99,24 +89,24 @@ async def get_session(request: Request) -> Session:
     except WouldBlock:
         await slots.acquire_on_behalf_of(unit)
     request.scope[_UNIT] = unit
-    return unit.open(factory)
+    return unit.session
 
 
 async def _end_unit_of_work(request: Request, *, commit: bool) -> None:
-    unit: _UnitOfWork | None = request.scope.get(_UNIT)
+    unit: _RequestUnit | None = request.scope.get(_UNIT)
     if unit is None:
         return
     try:
         if unit.ended:
             return
-        if not unit.needs_thread():
+        if not unit.began():
             unit.end(commit=False)  # nothing began, so nothing to send
         elif commit:
-            await run_in_threadpool(unit.end, True)
+            await run_in_threadpool(functools.partial(unit.end, commit=True))
         else:
             # Shielded: a cancelled request must still give its connection back.
             with CancelScope(shield=True):
-                await run_in_threadpool(unit.end, False)
+                await run_in_threadpool(functools.partial(unit.end, commit=False))
     finally:
         _db_slots(request).release_on_behalf_of(unit)
 
@@ -126,16 +116,8 @@ def _db_slots(request: Request) -> CapacityLimiter:
     slots: CapacityLimiter | None = getattr(state, "db_slots", None)
     if slots is None:
         # Made on first use: an anyio limiter must be created inside the running event loop.
-        slots = state.db_slots = CapacityLimiter(_pool_capacity(state.engine))
+        slots = state.db_slots = CapacityLimiter(session_capacity(state.settings))
     return slots
-
-
-def _pool_capacity(engine: Engine) -> int:
-    pool = engine.pool
-    if isinstance(pool, QueuePool) and pool._max_overflow >= 0:
-        # Two connections stay free for the embedded job worker and health checks.
-        return max(1, pool.size() + pool._max_overflow - 2)
-    return 64
 
 
 class Deferred(ABC):
@@ -203,18 +185,18 @@ class TransactionalRoute(APIRoute):
         return handle_in_transaction
 
 
-def _unit_of(kwargs: Mapping[str, Any]) -> _UnitOfWork | None:
+def _unit_of(kwargs: Mapping[str, Any]) -> _RequestUnit | None:
     for value in kwargs.values():
         if isinstance(value, Session):
-            unit: _UnitOfWork = value.info[_UNIT]
+            unit: _RequestUnit = value.info[_UNIT]
             return unit
         if isinstance(value, Deferred) and _UNIT in value.request.scope:
-            found: _UnitOfWork = value.request.scope[_UNIT]
+            found: _RequestUnit = value.request.scope[_UNIT]
             return found
     return None
 
 
-def _begun(unit: _UnitOfWork, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+def _begun(unit: _RequestUnit, kwargs: Mapping[str, Any]) -> dict[str, Any]:
     unit.begin()
     return {k: _complete(v, unit.session) for k, v in kwargs.items()}
 
@@ -263,4 +245,6 @@ def _unit_of_work(endpoint: F) -> F:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# The two transactions a route can ask for, by the type of its session parameter.
+ReadSession = Annotated[Session, Depends(get_read_session)]
+WriteSession = Annotated[Session, Depends(get_write_session)]

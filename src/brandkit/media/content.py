@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 from PIL import Image, UnidentifiedImageError
 
 from brandkit.kit.errors import InvalidInput, invalid
-from brandkit.media.types import CONTENT_TYPES, PILLOW_FORMATS
+from brandkit.kit.mediatypes import CONTENT_TYPES, PILLOW_FORMATS
 
 # Far above any real photo (a 100-megapixel camera), far below what exhausts memory on decode.
 MAX_PIXELS = 120_000_000

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from brandkit.accounts.auth import GeneralKey
-from brandkit.kit.deps import SessionDep, SettingsDep, TransactionalRoute, writes
+from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
@@ -19,7 +19,7 @@ from brandkit.media.schemas import (
     MediaListBody,
     UpdateMediaRequest,
 )
-from brandkit.storage.schemas import TOO_LARGE
+from brandkit.uploads.schemas import TOO_LARGE
 
 router = APIRouter(route_class=TransactionalRoute, tags=["media"], responses=ENVELOPE_ERRORS)
 
@@ -28,7 +28,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["media"], responses=ENV
 def get_media(
     body: GetMediaRequest,
     principal: GeneralKey,
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     request: Request,
 ) -> JSONBytes:
@@ -41,7 +41,7 @@ def get_media(
 def get_media_query(
     principal: GeneralKey,
     params: Annotated[GetMediaRequest, Depends(query_params(GetMediaRequest))],
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     request: Request,
 ) -> JSONBytes:
@@ -51,11 +51,10 @@ def get_media_query(
 
 
 @router.post("/media/create", response_model=Envelope[MediaBody], responses=TOO_LARGE)
-@writes
 def create_media(
     body: CreateMediaRequest,
     principal: GeneralKey,
-    session: SessionDep,
+    session: WriteSession,
     request: Request,
 ) -> JSONBytes:
     """Register a file: either ``uploadUrl`` (from files/get-presigned-url, after the PUT) or
@@ -68,11 +67,10 @@ def create_media(
 
 
 @router.post("/media/update", response_model=Envelope[MediaBody])
-@writes
 def update_media(
     body: UpdateMediaRequest,
     principal: GeneralKey,
-    session: SessionDep,
+    session: WriteSession,
     request: Request,
 ) -> JSONBytes:
     """Merge ``touchPosition`` and ``imagePreference`` into the media's meta; replace
@@ -82,7 +80,8 @@ def update_media(
 
 
 @router.post("/media/delete", response_model=Envelope[DeletedBody])
-@writes
-def delete_media(body: DeleteMediaRequest, principal: GeneralKey, session: SessionDep) -> JSONBytes:
+def delete_media(
+    body: DeleteMediaRequest, principal: GeneralKey, session: WriteSession
+) -> JSONBytes:
     """Soft-delete up to 20 of the acting user's media; ids not in scope are not counted."""
     return envelope(service.delete_media(session, principal, body))

@@ -14,6 +14,7 @@ from brandkit.db import utcnow
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
 from brandkit.kit.errors import InvalidInput, NotFound, invalid
 from brandkit.kit.ids import media_id
+from brandkit.kit.mediatypes import MEDIA_KINDS, extension_fits, valid_pair
 from brandkit.kit.timeparse import to_unix
 from brandkit.media.content import Checked, check_file, sniff_extension
 from brandkit.media.fetch import UrlFetcher
@@ -26,9 +27,8 @@ from brandkit.media.schemas import (
     MediaMetaIn,
     UpdateMediaRequest,
 )
-from brandkit.media.types import MEDIA_KINDS, extension_fits, valid_pair
-from brandkit.storage import service as uploads
 from brandkit.storage.base import Storage
+from brandkit.uploads import service as uploads
 
 PAIR_MESSAGE = "Invalid type and subType combination"
 EITHER_MESSAGE = "Either url or uploadUrl is required"

@@ -1,16 +1,48 @@
-"""The object store seen by the rest of the service: keys in, bytes and URLs out."""
+"""The object store seen by the rest of the service: keys in, bytes and URLs out.
+
+Everything a backend does is a method of ``Storage``; code outside this package never asks which
+backend it holds. A backend that Brandkit itself serves (local files) answers ``local_path`` and
+``upload_target``; one that serves its own objects (S3) answers ``download_url`` instead.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
 from urllib.parse import unquote, urlsplit
 
-# Uploads land here, unchecked, and are served by nobody; media/create and font/create move what
-# passes the content checks to its final key. Only the final keys are ever public.
+# Incoming uploads land here, unchecked, and are served by nobody; media/create and font/create
+# move what passes the content checks to its final key. Only the final keys are ever public.
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_KEY = re.compile(r"uploads/[A-Za-z0-9_-]{22}\.[a-z]{3,4}")
+# Where Brandkit serves the files of backends it serves itself, and receives their uploads.
+FILES_ROUTE = "/files"
+
+
+@dataclass(frozen=True)
+class UploadGrant:
+    """What a signed upload URL allows: one PUT of this Content-Type, up to this size."""
+
+    content_type: str
+    max_bytes: int
+
+
+class UploadTarget(Protocol):
+    """A backend whose upload URLs point at Brandkit itself, which then receives the PUT."""
+
+    def check_put(
+        self, key: str, query: Mapping[str, str], content_type: str | None
+    ) -> UploadGrant:
+        """The grant a signed upload URL carries; Forbidden when it does not cover this PUT."""
+        ...
+
+    async def receive(self, key: str, body: AsyncIterator[bytes], max_bytes: int) -> int:
+        """Store the PUT body durably under ``key``, once; returns its size."""
+        ...
 
 
 class Storage(Protocol):
@@ -30,8 +62,27 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def open_writer(self, key: str, content_type: str) -> AbstractContextManager[IO[bytes]]:
+        """A file to stream an object into: the object appears under ``key`` only when the
+        block exits cleanly, and nothing of it remains when it raises."""
+        ...
+
+    def sweep_partials(self, prefix: str, idle_seconds: float) -> int:
+        """Delete what writes to keys under ``prefix`` (one top-level folder, ``"exports/"``)
+        left behind when a crash cut them off, idle this long; returns how many."""
+        ...
+
     def public_url(self, key: str) -> str:
         """A URL that serves the object to anyone holding it (keys are unguessable)."""
+        ...
+
+    def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
+        """A URL where the store itself serves the object as a download named ``file_name``, or
+        None when the store cannot, and Brandkit serves it from ``local_path``."""
+        ...
+
+    def local_path(self, key: str) -> Path | None:
+        """The file holding the object when it is on this machine's disk (None elsewhere)."""
         ...
 
     def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
@@ -40,6 +91,10 @@ class Storage(Protocol):
 
     def key_from_upload_url(self, url: str) -> str | None:
         """The upload key a URL made by ``presign_put`` points at; None when it is not ours."""
+        ...
+
+    def upload_target(self) -> UploadTarget | None:
+        """The receiver of PUTs to upload URLs, when Brandkit is it (None: the store is)."""
         ...
 
 

@@ -2,45 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import errno
-import fcntl
-import mmap
 import os
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO
 from urllib.parse import quote, urlencode
 
 import anyio.to_thread
 
 from brandkit.kit.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
-from brandkit.storage.base import UPLOAD_KEY, UPLOAD_PREFIX, upload_key_in
+from brandkit.storage import direct_io
+from brandkit.storage.base import (
+    FILES_ROUTE,
+    UPLOAD_KEY,
+    UploadGrant,
+    upload_key_in,
+)
 
-FILES_ROUTE = "/files"
 _PURPOSE = "upload-put"
-# Writes are handed to a thread in batches this large: one hop per chunk the server reads (often
-# 64 KiB) would cost more than the write. A direct write waits for the device, so the batch must
-# be big enough for receiving the next one to overlap it: 1 MiB gave 8% less than 2 MiB on
-# loopback, 4 and 8 MiB no more, only more memory per upload (a batch received, one written).
-_WRITE_BATCH = 2 << 20
-_WRITEBACK_STEP = 8 << 20
-_FADVISE = getattr(os, "posix_fadvise", None)
-_O_DIRECT: int = getattr(os, "O_DIRECT", 0)
-# Direct I/O wants buffer, length and offset aligned to the device's block (512 or 4096 bytes).
-_DIRECT_ALIGN = 4096
 _PARTIAL_PUT = ".put-"
-
-
-@dataclass(frozen=True)
-class UploadGrant:
-    content_type: str
-    max_bytes: int
+# Streamed objects (export files) are written here and renamed into place when complete, so a
+# writer killed mid-file leaves nothing beside the published files, and the sweep finds it.
+PARTIAL_DIR = ".partial"
 
 
 class LocalStorage:
@@ -51,15 +38,19 @@ class LocalStorage:
         self._files_base = self.public_base_url + FILES_ROUTE
         self._key = signing_key
 
-    def sweep_abandoned_puts(self, idle_seconds: float) -> int:
-        """Delete the temp files of PUTs that a crash cut off mid-body; returns how many.
+    def sweep_partials(self, prefix: str, idle_seconds: float) -> int:
+        """Delete the temp files of PUTs and streamed writes that a crash cut off.
 
-        A PUT in progress writes to its file continually, so one idle this long is dead (a PUT
-        that fails while the process lives removes its own file).
+        A write in progress touches its file continually, so one idle this long is dead (a
+        write that fails while the process lives removes its own file).
         """
         cutoff = time.time() - idle_seconds
         removed = 0
-        for path in (self.root / UPLOAD_PREFIX).rglob(_PARTIAL_PUT + "*"):
+        partials = [
+            *(self.root / prefix).rglob(_PARTIAL_PUT + "*"),
+            *(self.root / PARTIAL_DIR).glob(_partial_name(prefix) + "*"),
+        ]
+        for path in partials:
             with contextlib.suppress(FileNotFoundError):
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     path.unlink()
@@ -114,8 +105,33 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self.path_for(key).unlink(missing_ok=True)
 
+    @contextlib.contextmanager
+    def open_writer(self, key: str, content_type: str) -> Iterator[IO[bytes]]:
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.root / PARTIAL_DIR
+        partial.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=partial, prefix=_partial_name(key))
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                yield fh
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
     def public_url(self, key: str) -> str:
         return f"{self._files_base}/{quote(key)}"
+
+    def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
+        # Brandkit serves local files itself, behind a URL signed by the caller's domain.
+        return None
+
+    def local_path(self, key: str) -> Path | None:
+        return self.path_for(key)
+
+    def upload_target(self) -> LocalStorage:
+        return self
 
     def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
         expires = int(time.time()) + expires_in
@@ -158,7 +174,7 @@ class LocalStorage:
         received = 0
         try:
             with os.fdopen(fd, "wb") as fh:
-                spool = _Spool(_writer_for(fh))
+                spool = direct_io.Spool(direct_io.writer_for(fh))
                 try:
                     batch: list[bytes] = []
                     pending = 0
@@ -168,7 +184,7 @@ class LocalStorage:
                             raise PayloadTooLarge(f"The upload is larger than {max_bytes} bytes")
                         batch.append(chunk)
                         pending += len(chunk)
-                        if pending >= _WRITE_BATCH:
+                        if pending >= direct_io.WRITE_BATCH:
                             await spool.write(batch)
                             batch, pending = [], 0
                     await spool.write(batch)
@@ -182,153 +198,16 @@ class LocalStorage:
             except FileExistsError:
                 raise Conflict("This upload URL has already been used") from None
             # ...and so must the new name.
-            await anyio.to_thread.run_sync(_sync_directory, path.parent)
+            await anyio.to_thread.run_sync(direct_io.sync_directory, path.parent)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         return received
 
 
-class _Writer(Protocol):
-    def write(self, batch: list[bytes]) -> None: ...
-
-    def finish(self) -> None:
-        """Write what is left and make the file durable."""
-        ...
-
-
-def _writer_for(fh: BinaryIO) -> _Writer:
-    if _O_DIRECT and _direct_io(fh.fileno()):
-        return _DirectWriter(fh)
-    return _CachedWriter(fh)
-
-
-def _direct_io(fd: int) -> bool:
-    """Switch ``fd`` to direct I/O; False where the file system refuses it (tmpfs, some FUSE)."""
-    try:
-        _set_direct(fd, True)
-    except OSError:
-        return False
-    return True
-
-
-def _set_direct(fd: int, on: bool) -> None:
-    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-    fcntl.fcntl(fd, fcntl.F_SETFL, flags | _O_DIRECT if on else flags & ~_O_DIRECT)
-
-
-class _DirectWriter:
-    """Writes past the page cache, from one aligned buffer.
-
-    An upload is written once and read back at most once, when registered. Through the page
-    cache, the kernel's copy into it took over a third of the CPU sampled during uploads, and
-    the upload ran at half the speed of this path. Direct I/O hands our buffer to the device,
-    so the fsync before the answer has only the file's metadata and the device cache left.
-    """
-
-    def __init__(self, fh: BinaryIO) -> None:
-        # Written by file descriptor only: the file object's buffer stays empty.
-        self.fd = fh.fileno()
-        self.buffer = mmap.mmap(-1, _WRITE_BATCH)  # page-aligned, as direct I/O requires
-        self.view = memoryview(self.buffer)
-        self.fill = 0
-        self.direct = True
-
-    def write(self, batch: list[bytes]) -> None:
-        for chunk in batch:
-            data = memoryview(chunk)
-            while data:
-                n = min(len(data), _WRITE_BATCH - self.fill)
-                self.view[self.fill : self.fill + n] = data[:n]
-                self.fill += n
-                data = data[n:]
-                if self.fill == _WRITE_BATCH:
-                    self._write(self.view)
-                    self.fill = 0
-
-    def finish(self) -> None:
-        try:
-            aligned = self.fill - self.fill % _DIRECT_ALIGN
-            if aligned:
-                self._write(self.view[:aligned])
-            if self.fill > aligned:
-                # The last partial block cannot be written directly: through the page cache.
-                self._through_page_cache()
-                _write_all(self.fd, self.view[aligned : self.fill])
-            # Direct writes carry the data, not the file's size and block map.
-            os.fsync(self.fd)
-        finally:
-            self.view.release()
-            self.buffer.close()
-
-    def _write(self, data: memoryview) -> None:
-        try:
-            _write_all(self.fd, data)
-        except OSError as exc:
-            # Some file systems take the flag and refuse the write (overlayfs on older kernels,
-            # a device with larger blocks). A refused write wrote nothing: go on without it.
-            if exc.errno != errno.EINVAL or not self.direct:
-                raise
-            self._through_page_cache()
-            _write_all(self.fd, data)
-
-    def _through_page_cache(self) -> None:
-        if self.direct:
-            _set_direct(self.fd, False)
-            self.direct = False
-
-
-class _CachedWriter:
-    """Writes through the page cache, starting the writeback as it goes, so the fsync before
-    the answer has little left to do."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.written = 0
-        self.writeback_from = 0
-
-    def write(self, batch: list[bytes]) -> None:
-        self.fh.writelines(batch)
-        self.written += sum(map(len, batch))
-        if self.written - self.writeback_from >= _WRITEBACK_STEP and _FADVISE is not None:
-            self.fh.flush()
-            # On Linux this starts writing the range back to disk without waiting for it.
-            _FADVISE(self.fh.fileno(), self.writeback_from, 0, os.POSIX_FADV_DONTNEED)
-            self.writeback_from = self.written
-
-    def finish(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-
-
-class _Spool:
-    """Runs one batch at a time in a worker thread while the event loop receives the next."""
-
-    def __init__(self, writer: _Writer) -> None:
-        self.writer = writer
-        self.inflight: asyncio.Future[None] | None = None
-
-    async def write(self, batch: list[bytes]) -> None:
-        await self.wait()
-        self.inflight = asyncio.get_running_loop().run_in_executor(None, self.writer.write, batch)
-
-    async def wait(self) -> None:
-        inflight, self.inflight = self.inflight, None
-        if inflight is not None:
-            await inflight
-
-
-def _write_all(fd: int, data: memoryview) -> None:
-    while data:
-        data = data[os.write(fd, data) :]
-
-
-def _sync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _partial_name(key: str) -> str:
+    """Partial files are named after the key's top-level folder, so a sweep can tell them apart."""
+    return key.split("/", 1)[0] + "-"
 
 
 def _grant_message(key: str, query: Mapping[str, str]) -> bytes:

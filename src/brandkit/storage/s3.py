@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import quote
 
 import boto3
@@ -16,6 +17,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from brandkit.config import Settings
 from brandkit.kit.errors import NotFound, ServiceUnavailable
 from brandkit.storage.base import upload_key_in
+from brandkit.storage.s3_multipart import MultipartWriter
 from brandkit.storage.sigv4 import Presigner
 
 if TYPE_CHECKING:
@@ -106,12 +108,27 @@ class S3Storage:
         with _available():
             self.client.delete_object(Bucket=self.bucket, Key=key)
 
+    @contextmanager
+    def open_writer(self, key: str, content_type: str) -> Iterator[IO[bytes]]:
+        writer = MultipartWriter(self.client, self.bucket, key, content_type)
+        try:
+            yield cast(IO[bytes], writer)
+            writer.complete()
+        except BaseException:
+            writer.abort()
+            raise
+
+    def sweep_partials(self, prefix: str, idle_seconds: float) -> int:
+        # Parts of an aborted multipart upload are discarded by S3; those of a process killed
+        # mid-upload are left to the bucket's AbortIncompleteMultipartUpload rule (operations.md).
+        return 0
+
     def public_url(self, key: str) -> str:
         if self.public_base_url:
             return f"{self.public_base_url}/{quote(key)}"
         return self._presigner.get(key, _GET_URL_SECONDS)
 
-    def download_url(self, key: str, expires_in: int, file_name: str) -> str:
+    def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
         """A presigned GET that makes browsers save the object as ``file_name``."""
         disposition = f'attachment; filename="{file_name}"'
         return self._presigner.get(
@@ -129,6 +146,13 @@ class S3Storage:
 
     def key_from_upload_url(self, url: str) -> str | None:
         return upload_key_in(url, self._object_base)
+
+    def local_path(self, key: str) -> Path | None:
+        return None
+
+    def upload_target(self) -> None:
+        # The store receives the PUTs itself.
+        return None
 
     def _get(self, key: str) -> Any:
         try:

@@ -1,4 +1,4 @@
-"""Export files stream into S3 by multipart upload, visible only once complete."""
+"""Streamed objects (export files) go into S3 by multipart upload, visible only once complete."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 
 from brandkit.config import Settings
-from brandkit.exports.sink import PART_BYTES, open_sink
 from brandkit.storage.s3 import S3Storage
+from brandkit.storage.s3_multipart import PART_BYTES
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def s3(tmp_path: Any) -> Iterator[S3Storage]:
 
 def test_multipart_upload_publishes_the_whole_file(s3: S3Storage) -> None:
     data = os.urandom(PART_BYTES + 12345)
-    with open_sink(s3, "exports/a/b.zip") as out:
+    with s3.open_writer("exports/a/b.zip", "application/zip") as out:
         for i in range(0, len(data), 1 << 20):
             out.write(data[i : i + (1 << 20)])
         assert not s3.exists("exports/a/b.zip")
@@ -41,7 +41,7 @@ def test_multipart_upload_publishes_the_whole_file(s3: S3Storage) -> None:
 
 def test_a_failed_export_leaves_no_object(s3: S3Storage) -> None:
     def attempt() -> None:
-        with open_sink(s3, "exports/a/c.zip") as out:
+        with s3.open_writer("exports/a/c.zip", "application/zip") as out:
             out.write(b"partial")
             raise RuntimeError("worker lost its lease")
 

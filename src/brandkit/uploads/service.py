@@ -15,12 +15,11 @@ from brandkit.accounts.auth import Principal
 from brandkit.config import Settings
 from brandkit.db import utcnow
 from brandkit.kit.errors import BadRequest, PayloadTooLarge, invalid
-from brandkit.media.types import CONTENT_TYPES, content_type_fits, extension_fits
+from brandkit.kit.mediatypes import CONTENT_TYPES, content_type_fits, extension_fits
 from brandkit.storage.base import UPLOAD_PREFIX, Storage
-from brandkit.storage.local import LocalStorage
-from brandkit.storage.models import Upload
-from brandkit.storage.repository import UploadsRepository
-from brandkit.storage.schemas import PresignRequest
+from brandkit.uploads.models import Upload
+from brandkit.uploads.repository import UploadsRepository
+from brandkit.uploads.schemas import PresignRequest
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +104,8 @@ def registered(session: Session, upload: Upload) -> None:
 def purge_orphan_uploads(
     session: Session, storage: Storage, settings: Settings, now: datetime
 ) -> int:
-    """Delete uploads never registered within ``orphan_upload_hours``, and the local backend's
-    partial files of PUTs that a crash cut off; returns how many."""
+    """Delete uploads never registered within ``orphan_upload_hours``, and what PUTs and other
+    writes that a crash cut off left behind (idle as long); returns how many."""
     cutoff = now - timedelta(hours=settings.orphan_upload_hours)
     repo = UploadsRepository(session)
     purged = 0
@@ -118,8 +117,7 @@ def purge_orphan_uploads(
         purged += len(rows)
         if len(rows) < _PURGE_BATCH:
             break
-    if isinstance(storage, LocalStorage):
-        purged += storage.sweep_abandoned_puts(settings.orphan_upload_hours * 3600)
+    purged += storage.sweep_partials(UPLOAD_PREFIX, settings.orphan_upload_hours * 3600)
     if purged:
         log.info("purged %d orphan uploads", purged)
     return purged

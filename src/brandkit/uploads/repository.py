@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from brandkit.storage.models import Upload
+from brandkit.uploads.models import Upload
 
 
 class UploadsRepository:
