@@ -250,12 +250,14 @@ def run_child(url: str, data_dir: str, account_id: str) -> dict[str, Any]:
 
 
 def reference_seconds(plain_url: str, account_id: str) -> tuple[float, int]:
+    from brandkit.exports.copy_path import select_rows
+    from brandkit.exports.kinds import ACTIVITIES
     from brandkit.exports.service import zone
-    from brandkit.exports.writer import ExportSpec, postgres_query
+    from brandkit.exports.snapshot import ExportSpec
 
     spec = ExportSpec(
         account_id=account_id,
-        export_type="activities",
+        kind=ACTIVITIES,
         version="v2",
         delimiter=",",
         date_format="ISO",
@@ -264,9 +266,8 @@ def reference_seconds(plain_url: str, account_id: str) -> tuple[float, int]:
         neutralise=True,
         batch_rows=10_000,
     )
-    select_rows, _ = postgres_query(spec)
     with psycopg.connect(plain_url) as conn:
-        query = select_rows.as_string(conn)
+        query = select_rows(spec, []).as_string(conn)
     copy = f"COPY ({query}) TO STDOUT WITH CSV"
     with tempfile.TemporaryFile() as sink:
         started = time.perf_counter()

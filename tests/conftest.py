@@ -71,6 +71,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
+    yield from _fresh_postgres(request)
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database, for tests of what only PostgreSQL does (COPY)."""
+    if not POSTGRES_URL:
+        # Only a developer's machine may lack PostgreSQL (CI refuses to start without it).
+        pytest.skip("needs BRANDKIT_TEST_POSTGRES_URL")
+    yield from _fresh_postgres(request)
+
+
+def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     admin: Engine = request.getfixturevalue("postgres_admin")
     template: str = request.getfixturevalue("postgres_template")
     name = f"brandkit_test_{uuid.uuid4().hex[:16]}"

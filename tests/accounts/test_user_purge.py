@@ -1,4 +1,4 @@
-"""Periodic maintenance: deleted users purged with their files after the retention period."""
+"""The purge of deleted users: their rows and files go after the retention period."""
 
 from __future__ import annotations
 

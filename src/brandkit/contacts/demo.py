@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import orjson
-import psycopg
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from brandkit.contacts.models import Activity, Contact, Segment, SegmentMember
 from brandkit.contacts.service import purchase_columns
+from brandkit.dialects import dialect_of
 
 FIRST = ("Ana", "Ben", "Chloe", "Diego", "Emma", "Farid", "Grace", "Hugo", "Iris", "Jon")
 LAST = ("Garcia", "Smith", "Muller", "Rossi", "Dubois", "Kowalski", "Silva", "Novak", "Berg")
@@ -51,25 +51,25 @@ def seed_marketing(
     ]
     ids = [c["id"] for c in contact_rows]
     emails = [c["email"] for c in contact_rows]
-    _bulk(session, cast(Table, Contact.__table__), contact_rows)
+    dialect_of(session).bulk_insert(session, cast(Table, Contact.__table__), contact_rows)
     segments = [
         {"id": str(uuid.uuid4()), "account_id": account_id, "name": name, "created_at": now}
         for name in SEGMENTS
     ]
-    _bulk(session, cast(Table, Segment.__table__), segments)
+    dialect_of(session).bulk_insert(session, cast(Table, Segment.__table__), segments)
     members = [
         {"segment_id": seg["id"], "contact_id": cid}
         for seg, share in zip(segments, (0.4, 0.1, 0.25), strict=True)
         for cid in rng.sample(ids, int(len(ids) * share))
     ]
-    _bulk(session, cast(Table, SegmentMember.__table__), members)
+    dialect_of(session).bulk_insert(session, cast(Table, SegmentMember.__table__), members)
     kinds = [k for k, _ in TYPES]
     weights = [w for _, w in TYPES]
     rows = (
         _activity(account_id, rng, ids, emails, kinds, weights, now - rng.random() * span, now)
         for _ in range(activities)
     )
-    _bulk(session, cast(Table, Activity.__table__), rows)
+    dialect_of(session).bulk_insert(session, cast(Table, Activity.__table__), rows)
     return {
         "contacts": contacts,
         "segments": len(segments),
@@ -134,42 +134,3 @@ def _activity(
         "created_at": now,
         **purchase_columns(payload),
     }
-
-
-def _bulk(
-    session: Session, table: Table, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]
-) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        _copy(session, table, rows)
-        return
-    # Straight to the driver: SQLAlchemy's per-row bind processing would triple the load time.
-    columns = [c.name for c in table.columns]
-    marks = ", ".join("?" for _ in columns)
-    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-    conn = session.connection()
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(tuple(_sqlite_value(row.get(c)) for c in columns))
-        if len(chunk) >= 20_000:
-            conn.exec_driver_sql(statement, chunk)
-            chunk = []
-    if chunk:
-        conn.exec_driver_sql(statement, chunk)
-
-
-def _sqlite_value(value: Any) -> Any:
-    # The storage format of brandkit.db.UTCDateTime on SQLite: naive UTC, microseconds.
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
-
-
-def _copy(
-    session: Session, table: Table, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]
-) -> None:
-    columns = [c.name for c in table.columns]
-    raw = cast(psycopg.Connection[Any], session.connection().connection.driver_connection)
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    with raw.cursor() as cur, cur.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row.get(c) for c in columns])

@@ -20,10 +20,10 @@ from brandkit.contacts.schemas import (
     SegmentCreate,
     SegmentOut,
 )
-from brandkit.exports.service import iso
 from brandkit.kit.deps import ReadSession, TransactionalRoute, WriteSession
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
+from brandkit.kit.timeparse import iso
 
 router = APIRouter(
     route_class=TransactionalRoute, tags=["marketing data"], responses=PROBLEM_ERRORS

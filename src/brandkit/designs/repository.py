@@ -7,11 +7,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Integer, Select, bindparam, select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
-from brandkit.db import AnyRow, AnySelect
+from brandkit.db import AnyRow
 from brandkit.designs.models import ContentSnippet, Design, Variant
+from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
 
 VARIANT_COLUMNS = (
@@ -24,16 +25,9 @@ VARIANT_COLUMNS = (
 )
 
 
-def _before(
-    query: AnySelect,
-    created: InstrumentedAttribute[datetime],
-    row_id: InstrumentedAttribute[str],
-    after: tuple[datetime, str] | None,
-) -> AnySelect:
-    """Rows strictly after ``after`` in (created desc, id desc) order."""
-    if after is not None:
-        query = query.where(tuple_(created, row_id) < tuple_(*after))
-    return query.order_by(created.desc(), row_id.desc())
+VARIANTS = Keyset(Variant.created_at, Variant.id)
+MEDIA = Keyset(Media.created_at, Media.id)
+CONTENT = Keyset(ContentSnippet.created_at, ContentSnippet.id)
 
 
 OwnerKind = Literal["design", "user", "workspace"]
@@ -58,14 +52,7 @@ def _variant_page_query(
         query = query.where(Variant.user_id == bindparam("user_id"))
     if by_type:
         query = query.where(Variant.variant_type == bindparam("variant_type"))
-    if keyset:
-        position = (
-            bindparam("after_created", type_=Variant.created_at.type),
-            bindparam("after_id", type_=Variant.id.type),
-        )
-        query = query.where(tuple_(Variant.created_at, Variant.id) < tuple_(*position))
-    order = (Variant.created_at.desc(), Variant.id.desc())
-    return query.order_by(*order).limit(bindparam("limit", type_=Integer()))
+    return VARIANTS.seek_bound(query, seeking=keyset, descending=True)
 
 
 class DesignsRepository:
@@ -85,7 +72,7 @@ class DesignsRepository:
         *,
         user_id: str | None,
         variant_type: str | None,
-        after: tuple[datetime, str] | None,
+        after: Position | None,
         limit: int,
     ) -> Sequence[AnyRow]:
         query = _variant_page_query(
@@ -99,7 +86,7 @@ class DesignsRepository:
             "limit": limit,
         }
         if after is not None:
-            params["after_created"], params["after_id"] = after
+            params.update(VARIANTS.bind(after))
         # Plain rows through the Core connection: the ORM's result machinery costs more than
         # the query on this hot path and adds nothing to tuples of columns.
         return self.session.connection().execute(query, params).all()
@@ -109,22 +96,20 @@ class DesignsRepository:
         user_id: str,
         start: datetime,
         end: datetime,
-        after: tuple[datetime, str] | None,
+        after: Position | None,
         limit: int,
     ) -> Sequence[AnyRow]:
         query = select(*VARIANT_COLUMNS).where(
             Variant.user_id == user_id, Variant.created_at.between(start, end)
         )
-        return self.session.execute(
-            _before(query, Variant.created_at, Variant.id, after).limit(limit)
-        ).all()
+        return self.session.execute(VARIANTS.seek(query, after, descending=True).limit(limit)).all()
 
     def user_media(
         self,
         user_id: str,
         start: datetime,
         end: datetime,
-        after: tuple[datetime, str] | None,
+        after: Position | None,
         limit: int,
     ) -> Sequence[AnyRow]:
         query = select(Media.id, Media.storage_key, Media.media_type, Media.created_at).where(
@@ -133,16 +118,14 @@ class DesignsRepository:
             Media.deleted_at.is_(None),
             Media.created_at.between(start, end),
         )
-        return self.session.execute(
-            _before(query, Media.created_at, Media.id, after).limit(limit)
-        ).all()
+        return self.session.execute(MEDIA.seek(query, after, descending=True).limit(limit)).all()
 
     def user_content(
         self,
         user_id: str,
         start: datetime,
         end: datetime,
-        after: tuple[datetime, str] | None,
+        after: Position | None,
         limit: int,
     ) -> Sequence[AnyRow]:
         query = select(
@@ -152,6 +135,4 @@ class DesignsRepository:
             ContentSnippet.bulletlist,
             ContentSnippet.created_at,
         ).where(ContentSnippet.user_id == user_id, ContentSnippet.created_at.between(start, end))
-        return self.session.execute(
-            _before(query, ContentSnippet.created_at, ContentSnippet.id, after).limit(limit)
-        ).all()
+        return self.session.execute(CONTENT.seek(query, after, descending=True).limit(limit)).all()

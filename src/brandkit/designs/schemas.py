@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, Field, Strict
 
@@ -62,3 +62,31 @@ class DesignVariantsBody(BaseModel):
     variations: list[VariantOut]
     cursor: str | None
     nextPage: bool  # noqa: N815
+
+
+# What the services return, serialised as they are (orjson) under the response models above.
+class Variation(TypedDict):
+    variantImageUrl: str
+    variantEditLink: str
+    variantId: str
+    variantType: str
+    variantWidth: int
+    variantHeight: int
+
+
+class VariantsPage(TypedDict):
+    designId: str
+    variations: list[Variation]
+    cursor: str | None
+    nextPage: bool
+
+
+class ExportedMedia(TypedDict):
+    url: str
+    type: str
+
+
+class ExportedContent(TypedDict):
+    title: str | None
+    subtitle: str | None
+    bulletlist: list[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,10 +14,16 @@ from brandkit.accounts.auth import Principal
 from brandkit.accounts.models import User
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.db import AnyRow, utcnow
-from brandkit.designs.repository import DesignsRepository, OwnerKind
-from brandkit.designs.schemas import ExportDataRequest, GetDesignVariantsRequest
-from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
+from brandkit.designs.repository import CONTENT, MEDIA, VARIANTS, DesignsRepository, OwnerKind
+from brandkit.designs.schemas import (
+    ExportDataRequest,
+    GetDesignVariantsRequest,
+    VariantsPage,
+    Variation,
+)
+from brandkit.kit.cursors import decode_cursor, encode_cursor
 from brandkit.kit.errors import BadRequest, Forbidden, invalid
+from brandkit.kit.pagination import Keyset, Pager, Position
 from brandkit.kit.timeparse import from_unix
 from brandkit.storage.base import Storage
 
@@ -31,7 +37,7 @@ class VariantLinks:
     storage: Storage
     editor_base_url: str
 
-    def render(self, row: AnyRow) -> dict[str, Any]:
+    def render(self, row: AnyRow) -> Variation:
         return {
             "variantImageUrl": self.storage.public_url(row.storage_key),
             "variantEditLink": f"{self.editor_base_url.rstrip('/')}/#/variant/{row.id}"
@@ -56,7 +62,7 @@ def get_design_variants(
     principal: Principal,
     request: GetDesignVariantsRequest,
     out: Presentation,
-) -> dict[str, Any]:
+) -> VariantsPage:
     designs = DesignsRepository(session)
     users = AccountsRepository(session)
     enterprise = principal.at_least("enterprise")
@@ -98,10 +104,8 @@ def get_design_variants(
     else:
         raise invalid("designId", "one of designId, userId or workspaceId is required")
 
-    context = f"variants:{principal.account_id}"
-    after = None
-    if request.cursor is not None:
-        after = time_from_position(decode_cursor(out.cursor_key, context, request.cursor))
+    pager = Pager(VARIANTS, out.cursor_key, f"variants:{principal.account_id}")
+    after = pager.after(request.cursor)
     variant_type = None if request.type == "all" else request.type.upper()
     rows = designs.variant_page(
         principal.account_id,
@@ -119,16 +123,12 @@ def get_design_variants(
         and designs.design(principal.account_id, request.designId) is None
     ):
         raise BadRequest("Design does not exist")
-    page, more = rows[: request.limit], len(rows) > request.limit
-    cursor = None
-    if more:
-        last = page[-1]
-        cursor = encode_cursor(out.cursor_key, context, time_position(last.created_at, last.id))
+    page, cursor = pager.page(rows, request.limit)
     return {
         "designId": decided,
         "variations": [out.links.render(row) for row in page],
         "cursor": cursor,
-        "nextPage": more,
+        "nextPage": cursor is not None,
     }
 
 
@@ -144,7 +144,7 @@ def export_window(request: ExportDataRequest, now: datetime) -> tuple[datetime, 
     return start, end
 
 
-Fetch = Callable[[str, datetime, datetime, "tuple[datetime, str] | None", int], Sequence[AnyRow]]
+Fetch = Callable[[str, datetime, datetime, "Position | None", int], Sequence[AnyRow]]
 
 
 def export_data(
@@ -156,14 +156,16 @@ def export_data(
     start, end = export_window(request, utcnow())
     user: User = accounts.find_user(session, principal.account_id, request.abstractUserId)
     repo = DesignsRepository(session)
-    kinds: dict[str, tuple[Fetch, Callable[[AnyRow], dict[str, Any]]]] = {
-        "variants": (repo.user_variants, out.links.render),
+    kinds: dict[str, tuple[Fetch, Keyset, Callable[[AnyRow], Mapping[str, Any]]]] = {
+        "variants": (repo.user_variants, VARIANTS, out.links.render),
         "media": (
             repo.user_media,
+            MEDIA,
             lambda r: {"url": out.links.storage.public_url(r.storage_key), "type": r.media_type},
         ),
         "content": (
             repo.user_content,
+            CONTENT,
             lambda r: {"title": r.title, "subtitle": r.subtitle, "bulletlist": list(r.bulletlist)},
         ),
     }
@@ -184,15 +186,12 @@ def export_data(
         if position is None:
             next_state[kind] = None
             continue
-        after = time_from_position(position) if position else None
-        fetch, render = kinds[kind]
+        fetch, keyset, render = kinds[kind]
+        after = keyset.position_from(position) if position else None
         cap = EXPORT_CAPS[kind]
         rows = fetch(user.id, start, end, after, cap + 1)
         body[kind] = [render(row) for row in rows[:cap]]
-        if len(rows) > cap:
-            next_state[kind] = time_position(rows[cap - 1].created_at, rows[cap - 1].id)
-        else:
-            next_state[kind] = None
+        next_state[kind] = keyset.position_of(rows[cap - 1]) if len(rows) > cap else None
     more = any(position is not None for position in next_state.values())
     body["next"] = 1 if more else 0
     if more:

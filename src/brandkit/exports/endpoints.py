@@ -11,11 +11,12 @@ from starlette.responses import FileResponse, Response
 
 from brandkit.accounts.auth import Principal, require
 from brandkit.exports import service
+from brandkit.exports.repository import EXPORTS
 from brandkit.exports.schemas import ExportCreate, ExportList, ExportOut
-from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, UnsupportedMediaType, invalid
 from brandkit.kit.handlers import field_errors
+from brandkit.kit.pagination import Pager
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
 from brandkit.storage.base import Storage
@@ -114,18 +115,12 @@ def list_exports(
     cursor: Annotated[str | None, Query()] = None,
 ) -> JSONBytes:
     """The account's exports, newest first; follow `links.next` until it is null."""
-    context = f"exports:{principal.account_id}"
-    after = None
-    if cursor:
-        after = time_from_position(decode_cursor(settings.signing_key, context, cursor))
-    rows = service.page(session, principal.account_id, limit + 1, after)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    pager = Pager(EXPORTS, settings.signing_key, f"exports:{principal.account_id}")
+    rows, token = pager.page(
+        service.page(session, principal.account_id, limit + 1, pager.after(cursor or None)), limit
+    )
     next_link = None
-    if more:
-        token = encode_cursor(
-            settings.signing_key, context, time_position(rows[-1].created_at, rows[-1].id)
-        )
+    if token is not None:
         base = settings.public_base_url.rstrip("/")
         next_link = f"{base}/exports/?limit={limit}&cursor={token}"
     storage = request.app.state.storage

@@ -26,27 +26,6 @@ MONTHS = (
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
-CONTACT_V1 = [
-    "Contact ID",
-    "Email",
-    "First name",
-    "Last name",
-    "Newsletter status",
-    "Created at",
-    "Updated at",
-]
-CONTACT_V2_EXTRA = ["Last subscription date", "Last unsubscription date", "Origin"]
-ACTIVITY_V1 = ["Activity ID", "Contact ID", "Contact email", "Activity type", "Date", "Details"]
-ACTIVITY_V2_EXTRA = ["Purchase ID", "Amount", "Currency", "Products"]
-
-
-def header(export_type: str, version: str, field_names: list[str], neutralise: bool) -> list[str]:
-    if export_type == "activities":
-        return ACTIVITY_V1 + (ACTIVITY_V2_EXTRA if version == "v2" else [])
-    # Custom field names come from the data, so they are neutralised like values.
-    fields = [safe(name, neutralise) for name in field_names]
-    return CONTACT_V1 + fields + (CONTACT_V2_EXTRA if version == "v2" else [])
-
 
 def safe(value: str, neutralise: bool) -> str:
     """A leading quote keeps spreadsheets from running a value as a formula (CSV injection)."""

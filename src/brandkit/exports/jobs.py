@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from brandkit.db import transaction, utcnow
+from brandkit.exports.kinds import KINDS
 from brandkit.exports.repository import ExportsRepository
 from brandkit.exports.service import EXPORT_JOB, expire_files, zone
-from brandkit.exports.writer import ExportSpec, write_csv
+from brandkit.exports.snapshot import ExportSpec
+from brandkit.exports.writer import write_csv
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import HOURLY, Finish, handler, periodic
 
@@ -33,7 +35,7 @@ def run_export(ctx: JobContext) -> Finish | None:
         timezone = repo.account_timezone(export.account_id)
     spec = ExportSpec(
         account_id=export.account_id,
-        export_type=export.export_type,
+        kind=KINDS[export.export_type],
         version=export.version,
         delimiter=export.delimiter,
         date_format=export.date_format,

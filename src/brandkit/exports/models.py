@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brandkit.db import Base, UTCDateTime, utcnow
+from brandkit.exports.types import DateFormat, Delimiter, ExportStatus, ExportType, Version
 
 
 class Export(Base):
@@ -20,14 +21,14 @@ class Export(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     job_id: Mapped[str] = mapped_column(String(36))
-    export_type: Mapped[str] = mapped_column(String(16))
+    export_type: Mapped[ExportType] = mapped_column(String(16))
     # inProgress -> finished | error
-    status: Mapped[str] = mapped_column(String(16), default="inProgress")
+    status: Mapped[ExportStatus] = mapped_column(String(16), default="inProgress")
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    delimiter: Mapped[str] = mapped_column(String(1))
-    date_format: Mapped[str] = mapped_column(String(8))
-    version: Mapped[str] = mapped_column(String(4))
+    delimiter: Mapped[Delimiter] = mapped_column(String(1))
+    date_format: Mapped[DateFormat] = mapped_column(String(8))
+    version: Mapped[Version] = mapped_column(String(4))
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     file_name: Mapped[str] = mapped_column(String(255))
     # Set when the file is published; each attempt writes its own key, so a worker that lost

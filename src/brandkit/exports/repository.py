@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.accounts.models import Account
 from brandkit.contacts.models import Segment
+from brandkit.dialects import dialect_of
 from brandkit.exports.models import Export
+from brandkit.kit.pagination import Keyset, Position
+
+EXPORTS = Keyset(Export.created_at, Export.id)
 
 
 class ExportsRepository:
@@ -44,9 +48,11 @@ class ExportsRepository:
         )
 
     def lock_account(self, account_id: str) -> None:
-        """Serialise export creation per account on PostgreSQL, so that concurrent creates
-        cannot all pass the running-exports limit (SQLite already serialises writers)."""
-        self.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+        """Serialise export creation per account, so that concurrent creates cannot all pass
+        the running-exports limit."""
+        dialect_of(self.session).lock(
+            self.session, select(Account.id).where(Account.id == account_id)
+        )
 
     def account_timezone(self, account_id: str) -> str:
         return (
@@ -59,18 +65,11 @@ class ExportsRepository:
         )
         return found is not None
 
-    def page(self, account_id: str, limit: int, after: tuple[datetime, str] | None) -> list[Export]:
-        query = select(Export).where(Export.account_id == account_id)
-        if after is not None:
-            created, export_id = after
-            query = query.where(
-                or_(
-                    Export.created_at < created,
-                    and_(Export.created_at == created, Export.id < export_id),
-                )
-            )
-        query = query.order_by(Export.created_at.desc(), Export.id.desc()).limit(limit)
-        return list(self.session.scalars(query))
+    def page(self, account_id: str, limit: int, after: Position | None) -> list[Export]:
+        query = EXPORTS.seek(
+            select(Export).where(Export.account_id == account_id), after, descending=True
+        )
+        return list(self.session.scalars(query.limit(limit)))
 
     def set_progress(self, export_id: str, progress: int, total: int | None) -> None:
         self.session.execute(

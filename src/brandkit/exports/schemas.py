@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, TypedDict
 
 from pydantic import BaseModel, Field
 
+from brandkit.exports.types import DateFormat, Delimiter, ExportStatus, ExportType, Version
 from brandkit.kit.params import RequestModel, Str
-
-ExportType = Literal["contacts", "activities"]
-Delimiter = Literal[",", ";"]
-DateFormat = Literal["ISO", "L", "LL", "LLL"]
-Version = Literal["v1", "v2"]
-ExportStatus = Literal["inProgress", "finished", "error"]
 
 MAX_ACTIVITY_TYPES = 100
 
@@ -69,3 +64,24 @@ class ExportLinks(BaseModel):
 class ExportList(BaseModel):
     results: list[ExportOut]
     links: ExportLinks
+
+
+# What the service returns, serialised as it is (orjson) under ExportOut.
+class ExportResource(TypedDict):
+    id: str
+    exportType: ExportType
+    status: ExportStatus
+    progress: int
+    total: int | None
+    createdAt: str | None
+    finishedAt: str | None
+    dateFormat: DateFormat
+    delimiter: Delimiter
+    version: Version
+    filters: dict[str, Any]
+    fileName: str
+    fileExtension: str
+    fileUrl: str | None
+    fileExpiresAt: str | None
+    expired: bool
+    origin: str

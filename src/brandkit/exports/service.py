@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from brandkit.config import Settings
 from brandkit.db import transaction, utcnow
+from brandkit.exports.kinds import KINDS, ExportKind
 from brandkit.exports.models import Export
 from brandkit.exports.repository import ExportsRepository
-from brandkit.exports.schemas import ExportCreate
+from brandkit.exports.schemas import ExportCreate, ExportResource
 from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.errors import FieldError, Forbidden, InvalidInput, NotFound, RateLimited
 from brandkit.kit.ids import new_uuid
+from brandkit.kit.pagination import Position
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
+from brandkit.kit.timeparse import iso
 from brandkit.storage.base import Storage
 
 EXPORT_JOB = "export"
@@ -30,13 +33,6 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # How long a client should wait before retrying when its account is at the running limit.
 BUSY_RETRY_SECONDS = 30
 _DOWNLOAD_PURPOSE = "export-download"
-
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def zone(name: str) -> ZoneInfo:
@@ -62,7 +58,8 @@ def validate(session: Session, account_id: str, body: ExportCreate) -> dict[str,
     errors: list[FieldError] = []
     f = body.filters
     filters: dict[str, Any] = {}
-    if body.exportType == "activities":
+    kind = KINDS[body.exportType]
+    if kind.window is not None:
         start = end = None
         if f is None or f.fromDate is None:
             errors.append(FieldError("filters.fromDate", "is required for activities exports"))
@@ -82,8 +79,8 @@ def validate(session: Session, account_id: str, body: ExportCreate) -> dict[str,
             filters["fromDate"] = iso(start)
             filters["toDate"] = iso(end)
         if f is not None and f.activityTypes is not None:
-            for i, kind in enumerate(f.activityTypes):
-                if not KEBAB.match(kind) or len(kind) > 64:
+            for i, activity_type in enumerate(f.activityTypes):
+                if not KEBAB.match(activity_type) or len(activity_type) > 64:
                     errors.append(
                         FieldError(f"filters.activityTypes.{i}", "must be a kebab-case type")
                     )
@@ -103,13 +100,9 @@ def validate(session: Session, account_id: str, body: ExportCreate) -> dict[str,
     return filters
 
 
-def file_name(export_type: str, filters: dict[str, Any], created: datetime, tz: ZoneInfo) -> str:
-    if export_type == "activities":
-        first = datetime.fromisoformat(filters["fromDate"]).astimezone(tz)
-        last = datetime.fromisoformat(filters["toDate"]).astimezone(tz)
-    else:
-        first = last = created.astimezone(tz)
-    return f"{export_type}-{first:%Y%m%d}-{last:%Y%m%d}"
+def file_name(kind: ExportKind, filters: dict[str, Any], created: datetime, tz: ZoneInfo) -> str:
+    first, last = kind.file_dates(filters, created, tz)
+    return f"{kind.name}-{first:%Y%m%d}-{last:%Y%m%d}"
 
 
 def request_hash(raw: dict[str, Any]) -> str:
@@ -136,8 +129,7 @@ def create(
         if found is not None:
             return _replay(found, digest), True
     filters = validate(session, account_id, body)
-    if session.get_bind().dialect.name == "postgresql":
-        repo.lock_account(account_id)
+    repo.lock_account(account_id)
     if repo.running_count(account_id) >= settings.export_max_running:
         raise RateLimited(
             f"Too many exports in progress (at most {settings.export_max_running}); "
@@ -160,7 +152,7 @@ def create(
         date_format=body.dateFormat,
         version=body.version,
         filters=filters,
-        file_name=f"{file_name(body.exportType, filters, now, tz)}-{export_id}",
+        file_name=f"{file_name(KINDS[body.exportType], filters, now, tz)}-{export_id}",
         origin="api",
         idempotency_key=idempotency_key,
         request_hash=digest,
@@ -200,7 +192,7 @@ def get(session: Session, account_id: str, export_id: str) -> Export:
 # -- the resource and its download URL --------------------------------------------------------
 
 
-def resource(export: Export, settings: Settings, storage: Storage) -> dict[str, Any]:
+def resource(export: Export, settings: Settings, storage: Storage) -> ExportResource:
     expires_at = None
     if export.finished_at is not None and export.status == "finished":
         expires_at = export.finished_at + timedelta(days=settings.export_retention_days)
@@ -291,7 +283,5 @@ def expire_files(sessions: sessionmaker[Session], storage: Storage, settings: Se
         done += len(due)
 
 
-def page(
-    session: Session, account_id: str, limit: int, after: tuple[datetime, str] | None
-) -> list[Export]:
+def page(session: Session, account_id: str, limit: int, after: Position | None) -> list[Export]:
     return ExportsRepository(session).page(account_id, limit, after)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from brandkit.fonts.models import Font
 from brandkit.jobs.models import Job
+from brandkit.kit.pagination import Keyset, Position
+
+FONTS = Keyset(Font.name, Font.id, kind="text")
 
 
 class FontsRepository:
@@ -26,7 +29,7 @@ class FontsRepository:
         source: str | None,
         classifications: Sequence[str] | None,
         name: str | None,
-        after: tuple[str, str] | None,
+        after: Position | None,
         limit: int,
     ) -> Sequence[Font]:
         system = and_(Font.account_id.is_(None), Font.source == "system")
@@ -39,9 +42,8 @@ class FontsRepository:
             query = query.where(Font.classification.in_(classifications))
         if name:
             query = query.where(func.lower(Font.name).contains(name.lower(), autoescape=True))
-        if after is not None:
-            query = query.where(tuple_(Font.name, Font.id) > tuple_(*after))
-        return self.session.scalars(query.order_by(Font.name, Font.id).limit(limit)).all()
+        query = FONTS.seek(query, after, descending=False)
+        return self.session.scalars(query.limit(limit)).all()
 
     def job(self, account_id: str, job_id: str) -> Job | None:
         return self.session.scalars(

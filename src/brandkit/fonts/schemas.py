@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, Field, Strict
 
@@ -51,6 +51,31 @@ class FontsBody(BaseModel):
 class RequestStatusBody(BaseModel):
     requestId: str  # noqa: N815
     status: Literal["pending", "processing", "completed", "failed"]
+    progress: int
+    reason: str | None
+    result: dict[str, Any] | None
+
+
+# What the services return, serialised as they are (orjson) under the response models above.
+class FontResource(TypedDict):
+    id: str
+    name: str
+    style: str
+    classification: str
+
+
+class FontsPage(TypedDict):
+    data: list[FontResource]
+    meta: dict[str, str | None]
+
+
+class RequestCreated(TypedDict):
+    requestId: str
+
+
+class RequestStatus(TypedDict):
+    requestId: str
+    status: str
     progress: int
     reason: str | None
     result: dict[str, Any] | None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
@@ -12,12 +10,19 @@ from brandkit.config import Settings
 from brandkit.db import utcnow
 from brandkit.fonts.models import Font
 from brandkit.fonts.parse import FontError, parse_font
-from brandkit.fonts.repository import FontsRepository
-from brandkit.fonts.schemas import CreateFontsRequest, GetFontsRequest
+from brandkit.fonts.repository import FONTS, FontsRepository
+from brandkit.fonts.schemas import (
+    CreateFontsRequest,
+    FontResource,
+    FontsPage,
+    GetFontsRequest,
+    RequestCreated,
+    RequestStatus,
+)
 from brandkit.jobs.models import Job
-from brandkit.kit.cursors import decode_cursor, encode_cursor
 from brandkit.kit.errors import NotFound, invalid
 from brandkit.kit.ids import new_uuid
+from brandkit.kit.pagination import Pager
 from brandkit.storage.base import Storage
 from brandkit.uploads import service as uploads
 
@@ -28,7 +33,7 @@ _PUBLIC_STATUS = {"queued": "pending", "running": "processing"}
 
 def create_fonts(
     session: Session, principal: Principal, request: CreateFontsRequest, storage: Storage
-) -> dict[str, Any]:
+) -> RequestCreated:
     """Parse each uploaded font and register them all, or none when one is not a font.
 
     The work is done inside the request; its outcome is recorded as a job so clients written for
@@ -66,7 +71,7 @@ def create_fonts(
             failure = f"{key.rsplit('/', 1)[-1]}: {exc}"
             break
     repo = FontsRepository(session)
-    made: list[dict[str, str]] = []
+    made: list[FontResource] = []
     if failure is not None:
         # All or nothing, and a file that is not a font is not kept.
         for key, upload in claims.items():
@@ -97,7 +102,7 @@ def create_fonts(
     return {"requestId": job.id}
 
 
-def render_font(font: Font) -> dict[str, str]:
+def render_font(font: Font) -> FontResource:
     return {
         "id": font.id,
         "name": font.name,
@@ -108,14 +113,9 @@ def render_font(font: Font) -> dict[str, str]:
 
 def list_fonts(
     session: Session, principal: Principal, request: GetFontsRequest, settings: Settings
-) -> dict[str, Any]:
-    context = f"fonts:{principal.account_id}:{request.source}"
-    after = None
-    if request.cursor is not None:
-        position = decode_cursor(settings.signing_key, context, request.cursor)
-        if len(position) != 2 or not all(isinstance(p, str) for p in position):
-            raise invalid("cursor", "malformed cursor")
-        after = (position[0], position[1])
+) -> FontsPage:
+    pager = Pager(FONTS, settings.signing_key, f"fonts:{principal.account_id}:{request.source}")
+    after = pager.after(request.cursor)
     rows = FontsRepository(session).page(
         account_id=principal.account_id,
         source=request.source,
@@ -124,14 +124,11 @@ def list_fonts(
         after=after,
         limit=request.limit + 1,
     )
-    page = rows[: request.limit]
-    cursor = None
-    if len(rows) > request.limit:
-        cursor = encode_cursor(settings.signing_key, context, [page[-1].name, page[-1].id])
+    page, cursor = pager.page(rows, request.limit)
     return {"data": [render_font(f) for f in page], "meta": {"cursor": cursor}}
 
 
-def request_status(session: Session, principal: Principal, request_id: str) -> dict[str, Any]:
+def request_status(session: Session, principal: Principal, request_id: str) -> RequestStatus:
     job = FontsRepository(session).job(principal.account_id, request_id)
     if job is None:
         raise NotFound(f"Request not found: {request_id}")

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, and_, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from brandkit.dialects import dialect_of
 from brandkit.jobs.context import ClaimedJob
 from brandkit.jobs.models import Job
 
@@ -62,8 +62,7 @@ class JobsRepository:
             "progress": 0,
             "created_at": now,
         }
-        dialect = self.session.get_bind().dialect.name
-        ins = postgresql.insert(Job) if dialect == "postgresql" else sqlite.insert(Job)
+        ins = dialect_of(self.session).insert(Job)
         result = self.session.execute(ins.values(**values).on_conflict_do_nothing())
         return _rowcount(result) == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -16,7 +17,7 @@ class JSONBytes(Response):
 
 
 def envelope(
-    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+    body: Mapping[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> JSONBytes:
     """``{"status": s, "body": {...}}`` with the HTTP status equal to ``status``."""
     return JSONBytes({"status": status, "body": body}, status_code=status, headers=headers)

@@ -1,4 +1,5 @@
-"""Unix timestamps in requests: seconds, or milliseconds when the value is that large."""
+"""Timestamps in and out: Unix seconds in requests (or milliseconds when the value is that
+large), Unix seconds and ISO 8601 with milliseconds in responses."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def from_unix(value: float, field: str = "timestamp") -> datetime:
 
 def to_unix(value: datetime) -> int:
     return int(value.timestamp())
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with milliseconds (``2014-06-09T21:32:00.000Z``), as the exports family
+    writes times."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

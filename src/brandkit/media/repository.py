@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
+
+MEDIA = Keyset(Media.created_at, Media.id)
 
 
 class MediaRepository:
@@ -25,7 +28,7 @@ class MediaRepository:
         sub_type: str | None,
         media_id: str | None,
         brand_id: str | None,
-        after: tuple[datetime, str] | None,
+        after: Position | None,
         ascending: bool,
         limit: int,
     ) -> Sequence[Media]:
@@ -43,15 +46,8 @@ class MediaRepository:
             query = query.where(Media.id == media_id)
         if brand_id is not None:
             query = query.where(Media.brand_id == brand_id)
-        key = tuple_(Media.created_at, Media.id)
-        if after is not None:
-            query = query.where(key > tuple_(*after) if ascending else key < tuple_(*after))
-        order = (
-            (Media.created_at.asc(), Media.id.asc())
-            if ascending
-            else (Media.created_at.desc(), Media.id.desc())
-        )
-        return self.session.scalars(query.order_by(*order).limit(limit)).all()
+        query = MEDIA.seek(query, after, descending=not ascending)
+        return self.session.scalars(query.limit(limit)).all()
 
     def add(self, media: Media) -> None:
         self.session.add(media)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, Field, Strict
 
@@ -116,3 +116,28 @@ class MediaBody(BaseModel):
 
 class DeletedBody(BaseModel):
     deletedCount: int  # noqa: N815
+
+
+# What the services return, serialised as they are (orjson) under the response models above.
+class MediaResource(TypedDict):
+    mId: str
+    bId: str | None
+    type: str
+    subType: str
+    system: str
+    url: str
+    createdOn: int
+    meta: dict[str, Any]
+
+
+class MediaPage(TypedDict):
+    media: list[MediaResource]
+    cursor: str | None
+
+
+class OneMedia(TypedDict):
+    media: MediaResource
+
+
+class Deleted(TypedDict):
+    deletedCount: int

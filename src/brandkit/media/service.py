@@ -11,20 +11,24 @@ from brandkit.accounts.auth import Principal
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
 from brandkit.db import utcnow
-from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
 from brandkit.kit.errors import InvalidInput, NotFound, invalid
 from brandkit.kit.ids import media_id
 from brandkit.kit.mediatypes import MEDIA_KINDS, extension_fits, valid_pair
+from brandkit.kit.pagination import Pager
 from brandkit.kit.timeparse import to_unix
 from brandkit.media.content import Checked, check_file, sniff_extension
 from brandkit.media.fetch import UrlFetcher
 from brandkit.media.models import Media
-from brandkit.media.repository import MediaRepository
+from brandkit.media.repository import MEDIA, MediaRepository
 from brandkit.media.schemas import (
     CreateMediaRequest,
+    Deleted,
     DeleteMediaRequest,
     GetMediaRequest,
     MediaMetaIn,
+    MediaPage,
+    MediaResource,
+    OneMedia,
     UpdateMediaRequest,
 )
 from brandkit.storage.base import Storage
@@ -47,7 +51,7 @@ DEFAULT_META: dict[str, Any] = {
 }
 
 
-def render_media(media: Media, storage: Storage) -> dict[str, Any]:
+def render_media(media: Media, storage: Storage) -> MediaResource:
     meta = {**DEFAULT_META, **(media.meta or {})}
     return {
         "mId": media.id,
@@ -67,15 +71,15 @@ def list_media(
     request: GetMediaRequest,
     settings: Settings,
     storage: Storage,
-) -> dict[str, Any]:
+) -> MediaPage:
     if not valid_pair(request.type, request.subType):
         raise invalid("subType", "not a subType of this type", PAIR_MESSAGE)
     user = accounts.acting_user(session, principal, request.abstractUserId)
     ascending = request.sort == "ASC"
-    context = f"media:{principal.account_id}:{request.sort}:{request.system}"
-    after = None
-    if request.cursor is not None:
-        after = time_from_position(decode_cursor(settings.signing_key, context, request.cursor))
+    pager = Pager(
+        MEDIA, settings.signing_key, f"media:{principal.account_id}:{request.sort}:{request.system}"
+    )
+    after = pager.after(request.cursor)
     rows = MediaRepository(session).page(
         account_id=principal.account_id,
         user_id=user.id,
@@ -88,13 +92,7 @@ def list_media(
         ascending=ascending,
         limit=request.limit + 1,
     )
-    page = rows[: request.limit]
-    cursor = None
-    if len(rows) > request.limit:
-        last = page[-1]
-        cursor = encode_cursor(
-            settings.signing_key, context, time_position(last.created_at, last.id)
-        )
+    page, cursor = pager.page(rows, request.limit)
     return {"media": [render_media(m, storage) for m in page], "cursor": cursor}
 
 
@@ -104,7 +102,7 @@ def create_media(
     request: CreateMediaRequest,
     storage: Storage,
     fetcher: UrlFetcher,
-) -> dict[str, Any]:
+) -> OneMedia:
     if (request.url is None) == (request.uploadUrl is None):
         raise invalid("url", "give exactly one of url and uploadUrl", EITHER_MESSAGE)
     sub_type = request.subType or MEDIA_KINDS[request.type].sub_types[0]
@@ -200,7 +198,7 @@ def _merged_meta(current: dict[str, Any], request: MediaMetaIn) -> dict[str, Any
 
 def update_media(
     session: Session, principal: Principal, request: UpdateMediaRequest, storage: Storage
-) -> dict[str, Any]:
+) -> OneMedia:
     user = accounts.acting_user(session, principal, request.abstractUserId)
     media = MediaRepository(session).owned(principal.account_id, user.id, request.mId)
     if media is None:
@@ -211,9 +209,7 @@ def update_media(
     return {"media": render_media(media, storage)}
 
 
-def delete_media(
-    session: Session, principal: Principal, request: DeleteMediaRequest
-) -> dict[str, Any]:
+def delete_media(session: Session, principal: Principal, request: DeleteMediaRequest) -> Deleted:
     user = accounts.acting_user(session, principal, request.abstractUserId)
     ids = sorted(set(request.mIds))
     count = MediaRepository(session).soft_delete(principal.account_id, user.id, ids, utcnow())

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
@@ -36,3 +36,12 @@ class PresignBody(BaseModel):
 
 # Registering an upload larger than its limit (S3 cannot refuse it at PUT time).
 TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"model": Envelope[ErrorBody]}}
+
+
+# What the service returns, serialised as it is (orjson) under PresignBody.
+class Presigned(TypedDict):
+    uploadUrl: str
+    method: Literal["PUT"]
+    headers: dict[str, str]
+    expiresIn: int
+    fileName: str

@@ -6,7 +6,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,7 @@ from brandkit.kit.mediatypes import CONTENT_TYPES, content_type_fits, extension_
 from brandkit.storage.base import UPLOAD_PREFIX, Storage
 from brandkit.uploads.models import Upload
 from brandkit.uploads.repository import UploadsRepository
-from brandkit.uploads.schemas import PresignRequest
+from brandkit.uploads.schemas import Presigned, PresignRequest
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def presign(
     request: PresignRequest,
     settings: Settings,
     storage: Storage,
-) -> dict[str, Any]:
+) -> Presigned:
     ext = request.extension
     if not extension_fits(request.type, ext):
         raise invalid("extension", f"{ext} is not an extension of type {request.type}")
