@@ -199,6 +199,7 @@ def fill_sqlite(url: str, rows: int) -> str:
 
 def child(url: str, data_dir: str, account_id: str) -> None:
     """Create the export as the API would and run its job; print seconds, rows and peak RSS."""
+    import brandkit.tasks  # noqa: F401  (the jobs a worker runs, as `brandkit worker` loads them)
     from brandkit.exports import service
     from brandkit.exports.schemas import ExportCreate
     from brandkit.jobs.runner import Worker

@@ -24,8 +24,6 @@ from brandkit.exports.snapshot import (
     open_snapshot,
 )
 
-Cell = Callable[[Any], str]
-
 
 def write(
     conn: Connection, dialect: Dialect, spec: ExportSpec, out: IO[bytes], progress: ProgressFn
@@ -62,36 +60,41 @@ def write(
     return Written(done, started)
 
 
-def _cell(spec: ExportSpec, column: Column) -> Cell | None:
-    """How one column's stored value becomes its cell (None: as it is)."""
-    n, tz, fmt, safe = spec.neutralise, spec.timezone, spec.date_format, formats.safe
-    if column.format == "text":
-        return lambda v: safe(v or "", n)
-    if column.format == "optional":
-        return lambda v: v or ""
-    if column.format == "date":
-        return lambda v: formats.format_date(v, fmt, tz)
-    return None
+# Each cell format as a Python expression over the stored value ``{v}``: the row function is
+# compiled once per export from these, so that a row costs what a hand-written one would (a
+# generic loop calling a formatter per cell ran this path 20% slower).
+_EXPRESSIONS = {
+    "plain": "{v}",
+    "text": "safe({v} or '', n)",
+    "optional": "({v} or '')",
+    "date": "format_date({v}, fmt, tz)",
+}
 
 
 def _row_cells(
     spec: ExportSpec, before: list[Column], after: list[Column], field_names: list[str]
 ) -> Callable[[Any], list[str]]:
-    """One row's cells, in header order: the columns selected first (read by their position in
-    the select, which follows the kind's column list), then the custom fields of its last."""
-    cells = [(i, _cell(spec, c)) for i, c in enumerate(before + after)]
+    """One row's cells, in header order: the selected columns (read by their position in the
+    select, which follows the kind's column list), with the custom fields (from the JSON
+    column selected last) between the columns before and after them."""
+    cells = [_EXPRESSIONS[c.format].format(v=f"r[{i}]") for i, c in enumerate(before + after)]
     head, tail = cells[: len(before)], cells[len(before) :]
-    if not field_names:
-        return lambda r: [r[i] if f is None else f(r[i]) for i, f in cells]
-    n, safe, text_of = spec.neutralise, formats.safe, formats.field_text
-    fields_at = len(cells)
-
-    def with_fields(r: Any) -> list[str]:
-        fields = orjson.loads(r[fields_at])
-        return (
-            [r[i] if f is None else f(r[i]) for i, f in head]
-            + [safe(text_of(fields.get(k)), n) for k in field_names]
-            + [r[i] if f is None else f(r[i]) for i, f in tail]
-        )
-
-    return with_fields
+    if field_names:
+        fields = "*[safe(field_text(f.get(k)), n) for k in names]"
+        body = f"f = loads(r[{len(cells)}])\n    return [{', '.join([*head, fields, *tail])}]"
+    else:
+        body = f"return [{', '.join(cells)}]"
+    namespace: dict[str, Any] = {
+        "safe": formats.safe,
+        "format_date": formats.format_date,
+        "field_text": formats.field_text,
+        "loads": orjson.loads,
+        "n": spec.neutralise,
+        "fmt": spec.date_format,
+        "tz": spec.timezone,
+        "names": tuple(field_names),
+    }
+    # The source holds only column positions and the fixed expressions above, never data.
+    exec(f"def cells(r):\n    {body}\n", namespace)  # noqa: S102
+    cells_of: Callable[[Any], list[str]] = namespace["cells"]
+    return cells_of
