@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -137,3 +142,99 @@ def _user(client: TestClient, headers: dict[str, str]) -> str:
     r = client.post("/super/login-user", json={"abstractUserId": "alice"}, headers=headers)
     user_id: str = r.json()["body"]["userId"]
     return user_id
+
+
+def _brandkit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command in a process of its own, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "brandkit.cli", *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("BRANDKIT_DATABASE_URL", "mysql://root@localhost/brandkit", "unsupported database URL"),
+        ("BRANDKIT_PUBLIC_BASE_URL", "ftp://files.example.com", "not an http(s) URL"),
+        ("BRANDKIT_PUBLIC_BASE_URL", "https://x.example.com/?a=1", "query or a fragment"),
+        ("BRANDKIT_EDITOR_BASE_URL", "nowhere", "not an http(s) URL"),
+        ("BRANDKIT_RATE_LIMIT_GENERAL", "-3", "BRANDKIT_RATE_LIMIT_GENERAL"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_a_nonzero_exit(
+    tmp_path: Path, setting: str, value: str, named: str
+) -> None:
+    env = {"BRANDKIT_DATA_DIR": str(tmp_path / "data"), setting: value}
+    for args in (["migrate"], ["serve", "--port", "1"], ["keys", "list"]):
+        done = _brandkit(args, env, tmp_path)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, done.stderr
+        assert named in lines[0]
+        assert setting in lines[0]
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path: Path) -> None:
+    env = {"BRANDKIT_DATA_DIR": str(tmp_path / "data")}
+    assert _brandkit(["migrate"], env, tmp_path).returncode == 0
+    done = _brandkit(["accounts", "create", "Shop", "--timezone", "Mars/Olympus"], env, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Madrid)"
+    ]
+    ok = _brandkit(["accounts", "create", "Shop", "--timezone", "Europe/Madrid"], env, tmp_path)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    # A port nothing listens on: the connection is refused at once.
+    env = {"BRANDKIT_DATABASE_URL": "postgresql://postgres@127.0.0.1:9/none"}
+    done = _brandkit(["migrate"], env, tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("error: cannot use the database:")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_serve_hands_out_urls_on_its_own_port(tmp_path: Path) -> None:
+    env = {"BRANDKIT_DATA_DIR": str(tmp_path / "data"), "BRANDKIT_EMBEDDED_WORKER": "false"}
+    env.pop("BRANDKIT_PUBLIC_BASE_URL", None)
+    assert _brandkit(["migrate"], env, tmp_path).returncode == 0
+    account = _brandkit(["accounts", "create", "Shop"], env, tmp_path).stdout.split()[-1]
+    token = _brandkit(["keys", "create", "--account", account], env, tmp_path).stdout.split()[-1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if k != "BRANDKIT_PUBLIC_BASE_URL"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "brandkit.cli", "serve", "--port", str(port)],
+        env={**clean, **env},
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        r = httpx.post(
+            base + "/files/get-presigned-url",
+            json={"type": "photo", "extension": "png"},
+            headers={"sivi-api-key": token},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["body"]["uploadUrl"].startswith(base + "/files/uploads/")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

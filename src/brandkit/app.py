@@ -19,6 +19,7 @@ from brandkit.kit.middleware import RequestMiddleware
 from brandkit.kit.openapi import install_security
 from brandkit.kit.ratelimit import RateLimiter
 from brandkit.media.fetch import UrlFetcher
+from brandkit.storage.base import FILES_ROUTE
 from brandkit.storage.factory import make_storage
 
 DESCRIPTION = """
@@ -38,7 +39,7 @@ _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fa
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     engine = engine or make_engine(settings.effective_database_url)
 
     @asynccontextmanager
@@ -67,5 +68,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     served = [route for router in included for route in router.routes]
     install_security(app, served, SECURITY_SCHEMES)
     known = frozenset(getattr(route, "path", "") for route in served)
-    app.add_middleware(RequestMiddleware, known_paths=known)
+    app.add_middleware(
+        RequestMiddleware,
+        known_paths=known,
+        max_body_bytes=settings.max_body_bytes,
+        unbounded_prefix=FILES_ROUTE + "/",
+    )
     return app

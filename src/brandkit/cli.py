@@ -13,18 +13,22 @@ from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
 from brandkit.accounts.repository import AccountsRepository
-from brandkit.config import Settings
+from brandkit.config import ConfigurationError, check_timezone, load_settings
 from brandkit.db import make_engine, make_sessionmaker, transaction
 from brandkit.migrate import upgrade
 
 app = typer.Typer(
-    help="Brandkit: self-hosted design-asset and bulk-export APIs.", no_args_is_help=True
+    help="Brandkit: self-hosted design-asset and bulk-export APIs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 accounts_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True)
 keys_app = typer.Typer(
     help="API keys: shown once at creation, stored only as a hash.", no_args_is_help=True
 )
+storage_app = typer.Typer(help="The file store (local folder or S3 bucket).", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(storage_app, name="storage")
 app.add_typer(keys_app, name="keys")
 console = Console()
 
@@ -33,7 +37,7 @@ console = Console()
 def _transaction(*, write: bool = False) -> Iterator[Session]:
     """One unit of work on an engine disposed afterwards: a command leaves no pooled
     connection behind (which psycopg reports as a ResourceWarning)."""
-    engine = make_engine(Settings().effective_database_url)
+    engine = make_engine(load_settings().effective_database_url)
     try:
         with transaction(make_sessionmaker(engine), write=write) as session:
             yield session
@@ -44,7 +48,7 @@ def _transaction(*, write: bool = False) -> Iterator[Session]:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    settings = Settings()
+    settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     try:
@@ -61,7 +65,17 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (each stateless).")] = 1,
 ) -> None:
     """Serve the HTTP API (and, in the embedded mode, run the job worker in-process)."""
+    import os
+
     import uvicorn
+
+    if "BRANDKIT_PUBLIC_BASE_URL" not in os.environ:
+        # The URLs Brandkit hands out for itself must point where it listens.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        shown = f"[{shown}]" if ":" in shown else shown
+        os.environ["BRANDKIT_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
+    # Checked here, so that a bad setting is one line before uvicorn starts, not a traceback.
+    load_settings()
 
     uvicorn.run(
         "brandkit.app:create_app",
@@ -85,8 +99,8 @@ def worker() -> None:
     from brandkit.kit.logs import configure_logging
     from brandkit.storage.factory import make_storage
 
-    settings = Settings()
-    configure_logging(settings.log_level)
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
     run_worker(settings, make_engine(settings.effective_database_url), make_storage(settings))
 
 
@@ -99,7 +113,7 @@ def demo(
     """Load the demo account (users, designs with images, media, content) and print its key."""
     from brandkit import demo as demo_data
 
-    settings = Settings()
+    settings = load_settings()
     engine = make_engine(settings.effective_database_url)
     try:
         if if_empty and not demo_data.is_empty(engine):
@@ -128,7 +142,7 @@ def accounts_create(
 ) -> None:
     """Create an account and print its id."""
     with _transaction(write=True) as session:
-        account = accounts.create_account(session, name, timezone)
+        account = accounts.create_account(session, name, check_timezone(timezone))
     console.print(account.id)
 
 
@@ -195,3 +209,42 @@ def keys_rotate(key_id: str) -> None:
     with _transaction(write=True) as session:
         issued = accounts.rotate_key(session, key_id)
     console.print(issued.token, soft_wrap=True)
+
+
+@storage_app.command("init")
+def storage_init() -> None:
+    """Create the store if it is missing (the S3 bucket, or the local files folder) and check
+    that Brandkit can use it."""
+    from brandkit.kit.errors import BrandkitError
+    from brandkit.storage.factory import make_storage
+
+    settings = load_settings()
+    try:
+        store = make_storage(settings)
+        store.create()
+        store.check()
+    except BrandkitError as exc:
+        raise ConfigurationError(exc.message) from None
+    where = f"s3://{settings.s3_bucket}" if settings.storage_backend == "s3" else "local files"
+    console.print(f"[green]storage ready[/green]: {where}")
+
+
+def main() -> None:
+    """The console entry point: a configuration or database error is one line on stderr and
+    exit status 2 (or 1 for the database), never a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    errors = Console(stderr=True)
+    try:
+        app()
+    except ConfigurationError as exc:
+        errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
+        errors.print(f"[red]error:[/red] cannot use the database: {reason}", soft_wrap=True)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

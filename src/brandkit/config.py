@@ -6,8 +6,10 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
@@ -27,6 +29,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     editor_base_url: str = "https://instant.sivi.ai"
     log_level: str = "INFO"
+    # "json": one JSON object a line (request id, account, route, status, duration; job lines).
+    log_format: Literal["text", "json"] = "text"
     # FastAPI's native OpenTelemetry spans and metrics, exported through the providers that
     # `opentelemetry-instrument` (or your own setup) configures. Off by default: while on, every
     # request pays for looking the providers up, configured or not.
@@ -46,6 +50,8 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = None
 
+    # Every request body but an upload's PUT (which has the limits below): over it, a 413.
+    max_body_bytes: int = Field(16 * MB, ge=1)
     upload_max_bytes: int = Field(25 * MB, ge=1)
     font_max_bytes: int = Field(10 * MB, ge=1)
     fetch_max_bytes: int = Field(25 * MB, ge=1)
@@ -67,6 +73,29 @@ class Settings(BaseSettings):
     export_batch_rows: int = Field(10_000, ge=1)
     # Test-only: a pause after each export batch, so that a test can kill a worker mid-export.
     export_batch_sleep_seconds: float = Field(0.0, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(_DATABASE_SCHEMES):
+            scheme = url.split(":", 1)[0]
+            raise ValueError(
+                f"unsupported database URL scheme {scheme!r}: Brandkit runs on SQLite "
+                "(sqlite:///path/to/brandkit.db) and PostgreSQL (postgresql://user@host/db)"
+            )
+        return url
+
+    @field_validator("public_base_url", "editor_base_url", "s3_public_base_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{url!r} is not an http(s) URL with a host")
+        if parts.query or parts.fragment:
+            raise ValueError(f"{url!r} may not carry a query or a fragment")
+        return url
 
     @property
     def effective_database_url(self) -> str:
@@ -91,6 +120,41 @@ class Settings(BaseSettings):
             "super": self.rate_limit_super,
             "enterprise": self.rate_limit_enterprise,
         }.get(tier, self.rate_limit_export)
+
+
+_DATABASE_SCHEMES = (
+    "sqlite:",
+    "sqlite+pysqlite:",
+    "postgresql:",
+    "postgres:",
+    "postgresql+psycopg:",
+)
+
+
+class ConfigurationError(Exception):
+    """A setting or an option that cannot work, said in one line."""
+
+
+def load_settings() -> Settings:
+    """The settings of this process, or a ConfigurationError naming the setting that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "BRANDKIT_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"{name}: {message}") from None
+
+
+def check_timezone(name: str) -> str:
+    """``name`` when it is an IANA time zone (``Europe/Madrid``), else a ConfigurationError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"{name!r} is not an IANA time zone (e.g. Europe/Madrid)"
+        ) from None
+    return name
 
 
 def normalise_database_url(url: str) -> str:

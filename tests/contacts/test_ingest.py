@@ -233,3 +233,28 @@ def test_purchase_columns_never_hold_a_formula_in_amount() -> None:
     assert purchase_columns({"products": ["a", {"id": "b"}, {"productId": 7}]})["product_ids"] == (
         "a|b|7"
     )
+
+
+def test_ingestion_bodies_need_a_json_content_type(client: TestClient, factory: Factory) -> None:
+    t = h.tenant(factory)
+    segment = client.post("/segments/", json={"name": "s"}, headers=t.headers).json()["id"]
+    bodies = {
+        "/contacts/": {"contacts": [{"email": "a@example.com"}]},
+        "/activities/": {"activities": []},
+        "/segments/": {"name": "vip"},
+        f"/segments/{segment}/members": {"add": []},
+    }
+    for path, body in bodies.items():
+        raw = orjson.dumps(body)
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+            headers = dict(t.headers)
+            if content_type is not None:
+                headers["content-type"] = content_type
+            r = client.post(path, content=raw, headers=headers)
+            assert r.status_code == 415, (path, content_type, r.text)
+            assert r.json()["detail"] == "Content-Type must be application/json"
+        # The key is still checked first.
+        r = client.post(path, content=raw, headers={"sivi-api-key": "nope:nope"})
+        assert r.status_code == 401, r.text
+    assert count(factory, Contact, t.account_id) == 0
+    assert count(factory, Segment, t.account_id) == 1

@@ -339,9 +339,22 @@ def test_lower_tiers_read_only_their_acting_user(
     key = factory.key(t.account_id, tier)
     assert sorted(ids(ok(post(client, key, {"designId": own.id})))) == sorted(v.id for v in own_v)
     assert sorted(ids(ok(post(client, key, {"userId": t.user.id})))) == sorted(v.id for v in own_v)
-    assert post(client, key, {"designId": other.id}).status_code == 403
-    assert post(client, key, {"userId": bob.id}).status_code == 403
-    assert post(client, key, {"workspaceId": bob_ws.id}).status_code == 403
+    # Another user's ids are answered exactly as unknown ones (no existence oracle).
+    for body, message in [
+        ({"designId": other.id}, "Design does not exist"),
+        ({"userId": bob.id}, "User does not exist"),
+        ({"workspaceId": bob_ws.id}, "Workspace does not exist"),
+    ]:
+        r = post(client, key, body)
+        unknown = post(client, key, {next(iter(body)): "0c6b3c8e-0000-4000-8000-000000000000"})
+        assert (
+            (r.status_code, r.json())
+            == (unknown.status_code, unknown.json())
+            == (
+                400,
+                {"status": 400, "body": {"message": message}},
+            )
+        )
 
 
 def test_super_key_acts_for_a_named_user(client: TestClient, factory: Factory) -> None:

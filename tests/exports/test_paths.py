@@ -28,7 +28,20 @@ from tests.exports import helpers as h
 from tests.factories import Factory
 
 START = datetime(2024, 3, 30, 23, 15, tzinfo=UTC)
-TRICKY = ["=SUM(A1)", "+1", "-x", "@me", 'quo"te', "semi;colon", "new\nline", "Ωμέγα", "", "ok"]
+TRICKY = [
+    "=SUM(A1)",
+    "+1",
+    "-x",
+    "@me",
+    "\t=1+2",
+    "\r@x",
+    'quo"te',
+    "semi;colon",
+    "new\nline",
+    "Ωμέγα",
+    "",
+    "ok",
+]
 
 
 @pytest.fixture

@@ -50,6 +50,8 @@ def presigned_error(environ: dict[str, Any], now: datetime) -> str | None:
     headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k[:5] == "HTTP_"}
     if "CONTENT_TYPE" in environ:
         headers["content-type"] = environ["CONTENT_TYPE"]
+    if "CONTENT_LENGTH" in environ:
+        headers["content-length"] = environ["CONTENT_LENGTH"]
     canonical_query = "&".join(
         f"{_uri(k)}={_uri(v)}" for k, v in sorted(query) if k != "X-Amz-Signature"
     )

@@ -13,12 +13,12 @@ from typing import BinaryIO
 
 import pytest
 
-from brandkit.kit.errors import PayloadTooLarge
+from brandkit.kit.errors import BadRequest, PayloadTooLarge
 from brandkit.storage import direct_io
 from brandkit.storage.local import LocalStorage
 
 BATCH = direct_io.WRITE_BATCH
-SIZES = [0, 1, 4095, 4096, 4097, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH + 12_345]
+SIZES = [1, 4095, 4096, 4097, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH + 12_345]
 
 
 async def _chunks(data: bytes, rng: random.Random) -> AsyncIterator[bytes]:
@@ -59,6 +59,15 @@ def test_every_byte_lands(tmp_path: Path, writer_kind: str, size: int) -> None:
     received = asyncio.run(storage.receive(key, _chunks(data, random.Random(size)), size))
     assert received == size
     assert storage.path_for(key).read_bytes() == data
+    assert not list(tmp_path.rglob(".put-*"))
+
+
+def test_an_empty_body_is_refused_and_leaves_nothing(tmp_path: Path, writer_kind: str) -> None:
+    storage = LocalStorage(tmp_path, "http://testserver", b"k")
+    key = "uploads/" + "e" * 22 + ".png"
+    with pytest.raises(BadRequest):
+        asyncio.run(storage.receive(key, _chunks(b"", random.Random(0)), 10))
+    assert not storage.exists(key)
     assert not list(tmp_path.rglob(".put-*"))
 
 

@@ -223,10 +223,13 @@ def test_svg_is_served_without_script_or_handlers(live: Live, factory: Factory) 
         assert banned not in text, banned
     assert "<circle" in text
     assert 'href="#dot"' in text
+    assert served.headers["content-type"].startswith("image/svg+xml")
     if live.settings.storage_backend == "local":
         assert served.headers["x-content-type-options"] == "nosniff"
         assert "default-src 'none'" in served.headers["content-security-policy"]
-        assert served.headers["content-type"].startswith("image/svg+xml")
+    else:
+        # What S3 can carry: opened directly, the file is a download, never a page.
+        assert served.headers["content-disposition"] == "attachment"
 
 
 def test_upload_url_of_another_account_or_never_uploaded_is_400(
@@ -264,3 +267,61 @@ def test_uploads_are_not_served_under_any_spelling(live: Live, factory: Factory)
             while chunk := conn.recv(65536):
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 404"), (path, answer[:200])
+
+
+def test_an_upload_url_takes_no_put_after_registration(live: Live, factory: Factory) -> None:
+    t = factory.tenant()
+    grant = live.upload(t, image_bytes("png"), type="photo", extension="png")
+    r = live.call("/media/create", {"type": "photo", "uploadUrl": grant["uploadUrl"]}, t)
+    assert r.status_code == 200, r.text
+    late = live.put(grant, image_bytes("png", (5, 5)))
+    if live.settings.storage_backend == "local":
+        assert late.status_code == 409
+        assert _stored_uploads(live, grant["uploadUrl"]) == []
+    # Registering it again finds no upload, whatever the store did with the late PUT...
+    again = live.call("/media/create", {"type": "photo", "uploadUrl": grant["uploadUrl"]}, t)
+    assert again.status_code == 400
+    assert again.json()["body"]["message"] == UPLOAD_NOT_FOUND
+    # ...and the purge deletes what a store that cannot refuse it (S3) kept.
+    from datetime import timedelta
+
+    from brandkit.db import transaction, utcnow
+    from brandkit.uploads.service import purge_orphan_uploads
+
+    later = utcnow() + timedelta(hours=live.settings.orphan_upload_hours + 1)
+    with transaction(live.app.state.sessions, write=True) as s:
+        purge_orphan_uploads(s, live.storage, live.settings, later)
+    assert _stored_uploads(live, grant["uploadUrl"]) == []
+    assert len(_media(live, t.headers)) == 1
+
+
+def test_an_empty_put_is_refused_and_leaves_the_url_usable(live: Live, factory: Factory) -> None:
+    if live.settings.storage_backend != "local":
+        return  # S3 itself takes an empty PUT; registering it then fails the content check
+    t = factory.tenant()
+    grant = live.presign(t, type="photo", extension="png")
+    empty = live.put(grant, b"")
+    assert empty.status_code == 400
+    assert empty.json()["body"]["message"] == "The upload body is empty"
+    assert _stored_uploads(live, grant["uploadUrl"]) == []
+    assert live.put(grant, image_bytes("png")).status_code == 200
+
+
+def test_a_signed_content_length_is_enforced_by_the_store(live: Live, factory: Factory) -> None:
+    t = factory.tenant()
+    data = image_bytes("png")
+    too_big = live.call(
+        "/files/get-presigned-url",
+        {"type": "photo", "extension": "png", "contentLength": SMALL_LIMIT + 1},
+        t,
+    )
+    assert too_big.status_code == 413
+    grant = live.presign(t, type="photo", extension="png", contentLength=len(data))
+    assert grant["headers"] == {"Content-Type": "image/png", "Content-Length": str(len(data))}
+    for wrong in (data + b"\0", data[:-1]):
+        r = live.http.put(grant["uploadUrl"], content=wrong, headers={"Content-Type": "image/png"})
+        assert r.status_code == 403, (len(wrong), r.text)
+        assert _stored_uploads(live, grant["uploadUrl"]) == []
+    assert live.put(grant, data).status_code == 200
+    r = live.call("/media/create", {"type": "photo", "uploadUrl": grant["uploadUrl"]}, t)
+    assert r.status_code == 200, r.text

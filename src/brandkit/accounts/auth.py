@@ -14,7 +14,7 @@ from brandkit.accounts.tokens import ACCESS_PREFIX, read_token, secret_matches
 from brandkit.config import Settings
 from brandkit.kit.deps import Deferred
 from brandkit.kit.errors import Forbidden, Unauthenticated
-from brandkit.kit.middleware import RATE_HEADERS_KEY
+from brandkit.kit.middleware import ACCOUNT_KEY, RATE_HEADERS_KEY
 from brandkit.kit.openapi import mark_authenticating
 
 TIERS = ("general", "super", "enterprise")
@@ -108,7 +108,9 @@ class Credentials(Deferred):
         scope = self.scope
         limit = settings.rate_limit_export if scope else settings.rate_limit_for(principal.tier)
         rate_headers = state.rate_limiter.hit(principal.key_id, limit)
-        self.request.scope.setdefault("state", {})[RATE_HEADERS_KEY] = rate_headers
+        request_state = self.request.scope.setdefault("state", {})
+        request_state[RATE_HEADERS_KEY] = rate_headers
+        request_state[ACCOUNT_KEY] = principal.account_id
         if not principal.at_least(self.tier):
             raise Forbidden(f"This endpoint needs an API key of the {self.tier} tier")
         if scope is not None and scope not in principal.scopes:

@@ -20,22 +20,26 @@ from brandkit.contacts.schemas import (
     SegmentCreate,
     SegmentOut,
 )
-from brandkit.kit.deps import ReadSession, TransactionalRoute, WriteSession
+from brandkit.kit.deps import ReadSession, TransactionalRoute, WriteSession, json_content_type
 from brandkit.kit.responses import JSONBytes
 from brandkit.kit.schemas import PROBLEM_ERRORS
 from brandkit.kit.timeparse import iso
 
 router = APIRouter(
-    route_class=TransactionalRoute, tags=["marketing data"], responses=PROBLEM_ERRORS
+    route_class=TransactionalRoute,
+    tags=["marketing data"],
+    responses=PROBLEM_ERRORS,
 )
 
 ContactsWriter = Annotated[Principal, Depends(require(scope="contacts:write"))]
 ActivitiesWriter = Annotated[Principal, Depends(require(scope="activities:write"))]
+# After the key in each signature: a bad key is a 401 before a wrong Content-Type is a 415.
+JsonBody = Annotated[None, Depends(json_content_type)]
 
 
 @router.post("/contacts/", response_model=ContactBatchOut)
 def upsert_contacts(
-    body: ContactBatch, principal: ContactsWriter, session: WriteSession
+    body: ContactBatch, principal: ContactsWriter, _json: JsonBody, session: WriteSession
 ) -> JSONBytes:
     """Create or update up to 1,000 contacts by email (case-insensitive). One invalid row
     rejects the whole batch with a 422 naming it (e.g. `/contacts/17/email`)."""
@@ -52,7 +56,7 @@ def upsert_contacts(
 
 @router.post("/activities/", status_code=201, response_model=ActivityBatchOut)
 def append_activities(
-    body: ActivityBatch, principal: ActivitiesWriter, session: WriteSession
+    body: ActivityBatch, principal: ActivitiesWriter, _json: JsonBody, session: WriteSession
 ) -> JSONBytes:
     """Append up to 5,000 activities, each naming its contact by `contactId` or `email`."""
     ids = service.append_activities(session, principal.account_id, body.activities)
@@ -70,7 +74,7 @@ def _segment(session: Session, segment: Segment) -> dict[str, object]:
 
 @router.post("/segments/", status_code=201, response_model=SegmentOut)
 def create_segment(
-    body: SegmentCreate, principal: ContactsWriter, session: WriteSession
+    body: SegmentCreate, principal: ContactsWriter, _json: JsonBody, session: WriteSession
 ) -> JSONBytes:
     segment = service.create_segment(session, principal.account_id, body.name)
     return JSONBytes(
@@ -87,7 +91,11 @@ def get_segment(segment_id: str, principal: ContactsWriter, session: ReadSession
 
 @router.post("/segments/{segment_id}/members", response_model=SegmentOut)
 def change_members(
-    segment_id: str, body: MembersChange, principal: ContactsWriter, session: WriteSession
+    segment_id: str,
+    body: MembersChange,
+    principal: ContactsWriter,
+    _json: JsonBody,
+    session: WriteSession,
 ) -> JSONBytes:
     """Add and remove contacts (ids of this account); adding a member twice is a no-op."""
     segment = service.change_members(session, principal.account_id, segment_id, body)

@@ -50,9 +50,10 @@ class Activity(Base):
     # Compact JSON text (see Contact.fields).
     payload: Mapped[str] = mapped_column(Text, default="{}")
     # The purchase columns of v2 exports, extracted once at ingestion instead of per export row.
-    purchase_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    amount: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    currency: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Text: an export shows every value whole, however long (no column cuts one short).
+    purchase_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    amount: Mapped[str | None] = mapped_column(Text, nullable=True)
+    currency: Mapped[str | None] = mapped_column(Text, nullable=True)
     product_ids: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -119,9 +119,9 @@ def purchase_columns(payload: dict[str, Any]) -> dict[str, str | None]:
     purchase_id = payload.get("purchaseId")
     currency = payload.get("currency")
     return {
-        "purchase_id": None if purchase_id is None else str(purchase_id)[:200],
+        "purchase_id": None if purchase_id is None else str(purchase_id),
         "amount": _amount(amount),
-        "currency": None if currency is None else str(currency)[:16],
+        "currency": None if currency is None else str(currency),
         "product_ids": "|".join(ids) if ids else None,
     }
 
@@ -132,7 +132,7 @@ def _amount(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return _compact(value)[:64]
+        return _compact(value)
     if isinstance(value, str):
         try:
             float(value)

@@ -22,7 +22,7 @@ from brandkit.designs.schemas import (
     Variation,
 )
 from brandkit.kit.cursors import decode_cursor, encode_cursor
-from brandkit.kit.errors import BadRequest, Forbidden, invalid
+from brandkit.kit.errors import BadRequest, invalid
 from brandkit.kit.pagination import Keyset, Pager, Position
 from brandkit.kit.timeparse import from_unix
 from brandkit.storage.base import Storage
@@ -81,32 +81,41 @@ def get_design_variants(
         # the design is there; only an empty page pays for the lookup (below) that tells "no
         # variants" from "no such design".
         if acting is not None:
+            # Another user's design is answered as an unknown one: below the enterprise tier a
+            # key must not learn which ids exist beyond its own user's.
             design = designs.design(principal.account_id, decided)
-            if design is None:
+            if design is None or design.user_id != acting.id:
                 raise BadRequest("Design does not exist")
-            if design.user_id != acting.id:
-                raise Forbidden("Only an enterprise key reads other users' designs")
         owner: OwnerKind = "design"
     elif request.userId is not None:
         decided = request.userId
+        if acting is not None and decided != acting.id:
+            raise BadRequest("User does not exist")
         if users.live_user(principal.account_id, decided) is None:
             raise BadRequest("User does not exist")
-        if acting is not None and decided != acting.id:
-            raise Forbidden("Only an enterprise key reads other users' designs")
         owner = "user"
     elif request.workspaceId is not None:
         decided = request.workspaceId
-        if users.workspace(principal.account_id, decided) is None:
+        if users.workspace(principal.account_id, decided) is None or (
+            acting is not None and not users.is_member(decided, acting.id)
+        ):
             raise BadRequest("Workspace does not exist")
-        if acting is not None and not users.is_member(decided, acting.id):
-            raise Forbidden("Only an enterprise key reads other users' workspaces")
         owner = "workspace"
     else:
         raise invalid("designId", "one of designId, userId or workspaceId is required")
 
-    pager = Pager(VARIANTS, out.cursor_key, f"variants:{principal.account_id}")
-    after = pager.after(request.cursor)
     variant_type = None if request.type == "all" else request.type.upper()
+    pager = Pager.bound(
+        VARIANTS,
+        out.cursor_key,
+        "variants",
+        principal.account_id,
+        owner,
+        decided,
+        only_user,
+        variant_type,
+    )
+    after = pager.after(request.cursor)
     rows = designs.variant_page(
         principal.account_id,
         owner,

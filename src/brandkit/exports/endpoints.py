@@ -7,14 +7,21 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import ValidationError
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from brandkit.accounts.auth import Principal, require
 from brandkit.exports import service
 from brandkit.exports.repository import EXPORTS
 from brandkit.exports.schemas import ExportCreate, ExportList, ExportOut
-from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
-from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, UnsupportedMediaType, invalid
+from brandkit.kit.deps import (
+    ReadSession,
+    SettingsDep,
+    TransactionalRoute,
+    WriteSession,
+    json_content_type,
+)
+from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, invalid
+from brandkit.kit.files import file_response
 from brandkit.kit.handlers import field_errors
 from brandkit.kit.pagination import Pager
 from brandkit.kit.responses import JSONBytes
@@ -29,9 +36,7 @@ ExportReader = Annotated[Principal, Depends(require(scope="export:read"))]
 
 async def json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object: 415 without a JSON Content-Type, 400 when it does not parse."""
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType("Content-Type must be application/json")
+    await json_content_type(request)
     try:
         data = orjson.loads(await request.body())
     except orjson.JSONDecodeError:
@@ -115,7 +120,7 @@ def list_exports(
     cursor: Annotated[str | None, Query()] = None,
 ) -> JSONBytes:
     """The account's exports, newest first; follow `links.next` until it is null."""
-    pager = Pager(EXPORTS, settings.signing_key, f"exports:{principal.account_id}")
+    pager = Pager.bound(EXPORTS, settings.signing_key, "exports", principal.account_id)
     rows, token = pager.page(
         service.page(session, principal.account_id, limit + 1, pager.after(cursor or None)), limit
     )
@@ -145,7 +150,7 @@ def get_export(
     return JSONBytes(service.resource(export, settings, request.app.state.storage))
 
 
-@router.get("/exports/{export_id}/file", include_in_schema=False)
+@router.api_route("/exports/{export_id}/file", methods=["GET", "HEAD"], include_in_schema=False)
 def download_export(
     export_id: str,
     request: Request,
@@ -157,9 +162,10 @@ def download_export(
     export = service.check_download(session, settings, export_id, expires, signature)
     storage: Storage = request.app.state.storage
     path = storage.local_path(export.storage_key) if export.storage_key else None
-    if path is None or not path.is_file():
+    if path is None:
         raise NotFound("File not found")
-    return FileResponse(
+    return file_response(
+        request,
         path,
         media_type="application/zip",
         filename=f"{export.file_name}.zip",

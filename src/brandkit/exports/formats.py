@@ -24,7 +24,9 @@ MONTHS = (
     "November",
     "December",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# OWASP's list for CSV injection: a formula sign, or a tab or carriage return (which some
+# spreadsheets skip before reading a formula).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe(value: str, neutralise: bool) -> str:
@@ -86,5 +88,6 @@ def pg_text(expr: sql.Composable, neutralise: bool) -> sql.Composable:
     if not neutralise:
         return value
     return sql.SQL(
-        "CASE WHEN left({v}, 1) IN ('=', '+', '-', '@') THEN '''' || {v} ELSE {v} END"
+        "CASE WHEN left({v}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+        "THEN '''' || {v} ELSE {v} END"
     ).format(v=value)

@@ -16,6 +16,7 @@ from brandkit.exports.snapshot import ExportSpec
 from brandkit.exports.writer import write_csv
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import HOURLY, Finish, handler, periodic
+from brandkit.kit.metrics import EXPORT_ROWS
 
 ZIP_TYPE = "application/zip"
 
@@ -67,6 +68,8 @@ def run_export(ctx: JobContext) -> Finish | None:
         archive.open(f"{export.export_type}.csv", "w", force_zip64=True) as entry,
     ):
         written = write_csv(ctx.engine, spec, entry, progress)
+
+    EXPORT_ROWS.labels(export.export_type).inc(written.rows)
 
     def finish(session: Session) -> None:
         ExportsRepository(session).mark_finished(

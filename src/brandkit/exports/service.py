@@ -29,6 +29,8 @@ from brandkit.storage.base import Storage
 
 EXPORT_JOB = "export"
 MAX_WINDOW = timedelta(days=31)
+_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # How long a client should wait before retrying when its account is at the running limit.
 BUSY_RETRY_SECONDS = 30
@@ -48,8 +50,16 @@ def _parse_date(value: str, field: str, errors: list[FieldError]) -> datetime | 
     except ValueError:
         errors.append(FieldError(field, "must be an ISO 8601 date-time"))
         return None
-    # A date-time without an offset is read as UTC.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    # A date-time without an offset is read as UTC. It must stay a date-time in every time zone
+    # (the file name shows it in the account's), so the calendar's first and last days are out.
+    try:
+        utc = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not _EARLIEST <= utc <= _LATEST:
+        errors.append(FieldError(field, "must be between 0001-01-02 and 9999-12-30"))
+        return None
+    return utc
 
 
 def validate(session: Session, account_id: str, body: ExportCreate) -> dict[str, Any]:

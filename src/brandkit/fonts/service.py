@@ -55,7 +55,7 @@ def create_fonts(
         id=new_uuid(),
         account_id=principal.account_id,
         kind=JOB_KIND,
-        payload={"keys": list(claims)},
+        payload={"keys": list(claims), "userId": user.id},
         attempts=1,
         progress=100,
         created_at=now,
@@ -114,7 +114,15 @@ def render_font(font: Font) -> FontResource:
 def list_fonts(
     session: Session, principal: Principal, request: GetFontsRequest, settings: Settings
 ) -> FontsPage:
-    pager = Pager(FONTS, settings.signing_key, f"fonts:{principal.account_id}:{request.source}")
+    pager = Pager.bound(
+        FONTS,
+        settings.signing_key,
+        "fonts",
+        principal.account_id,
+        request.source,
+        request.name,
+        sorted(request.classification or []),
+    )
     after = pager.after(request.cursor)
     rows = FontsRepository(session).page(
         account_id=principal.account_id,
@@ -130,6 +138,14 @@ def list_fonts(
 
 def request_status(session: Session, principal: Principal, request_id: str) -> RequestStatus:
     job = FontsRepository(session).job(principal.account_id, request_id)
+    # A general key or login token sees only its own user's requests; another user's is
+    # answered as an unknown one.
+    if (
+        job is not None
+        and not principal.at_least("super")
+        and job.payload.get("userId") != principal.user_id
+    ):
+        job = None
     if job is None:
         raise NotFound(f"Request not found: {request_id}")
     return {

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, and_, delete, insert, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.dialects import dialect_of
@@ -65,6 +65,15 @@ class JobsRepository:
         ins = dialect_of(self.session).insert(Job)
         result = self.session.execute(ins.values(**values).on_conflict_do_nothing())
         return _rowcount(result) == 1
+
+    def queue_by_kind(self, now: datetime) -> list[tuple[str, int, datetime]]:
+        """(kind, jobs due or waiting, oldest creation) of the jobs not yet running."""
+        rows = self.session.execute(
+            select(Job.kind, func.count(), func.min(Job.created_at))
+            .where(Job.status == "queued")
+            .group_by(Job.kind)
+        ).all()
+        return [(kind, int(count), oldest) for kind, count, oldest in rows]
 
     def claim(self, token: str, now: datetime, lease: timedelta) -> ClaimedJob | None:
         """Take one due job, or one whose holder's lease expired, in a single statement.

@@ -25,6 +25,7 @@ from brandkit.db import make_sessionmaker, transaction, utcnow
 from brandkit.jobs import registry
 from brandkit.jobs.context import ClaimedJob, Interrupted, JobContext, LeaseLost
 from brandkit.jobs.repository import JobsRepository
+from brandkit.kit.metrics import JOB_SECONDS
 from brandkit.storage.base import Storage
 
 log = logging.getLogger("brandkit.jobs")
@@ -125,20 +126,38 @@ class Worker:
         done = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(ctx, done), daemon=True)
         beat.start()
+        started = time.perf_counter()
+        log.info(
+            "job %s (%s) attempt %d started",
+            job.id,
+            job.kind,
+            job.attempts,
+            extra={"job_id": job.id, "kind": job.kind, "outcome": "started"},
+        )
+        outcome = "failed"
         try:
             finish = kind.run(ctx)
             ctx.check()
+            outcome = "completed"
         except LeaseLost:
+            outcome = "lease-lost"
             log.warning("job %s: lease lost to another worker; dropping this attempt", job.id)
             self._cleanup(ctx)
             return
         except Interrupted:
+            outcome = "interrupted"
             self._cleanup(ctx)
             with transaction(self.sessions, write=True) as session:
                 JobsRepository(session).release(job, self.clock())
             return
         except Exception as exc:
-            log.exception("job %s (%s) attempt %d failed", job.id, job.kind, job.attempts)
+            log.exception(
+                "job %s (%s) attempt %d failed",
+                job.id,
+                job.kind,
+                job.attempts,
+                extra={"job_id": job.id, "kind": job.kind, "outcome": "failed"},
+            )
             self._cleanup(ctx)
             error = f"{type(exc).__name__}: {exc}"[:2000]
             if job.attempts < min(job.max_attempts, kind.max_attempts):
@@ -151,8 +170,23 @@ class Worker:
         finally:
             done.set()
             beat.join()
+            seconds = time.perf_counter() - started
+            JOB_SECONDS.labels(job.kind, outcome).observe(seconds)
         if not self._complete(ctx, finish):
             self._cleanup(ctx)
+            return
+        log.info(
+            "job %s (%s) finished in %.2fs",
+            job.id,
+            job.kind,
+            seconds,
+            extra={
+                "job_id": job.id,
+                "kind": job.kind,
+                "outcome": "finished",
+                "duration_ms": round(seconds * 1000, 2),
+            },
+        )
 
     def _complete(self, ctx: JobContext, finish: registry.Finish | None) -> bool:
         with transaction(self.sessions, write=True) as session:

@@ -29,10 +29,21 @@ from starlette.responses import Response
 
 from brandkit.config import Settings
 from brandkit.db import UnitOfWork, session_capacity, transaction
+from brandkit.kit.errors import UnsupportedMediaType
 
 F = TypeVar("F", bound=Callable[..., Any])
 _UNIT = "brandkit.unit_of_work"
 _PENDING = "brandkit.deferred"
+
+
+async def json_content_type(request: Request) -> None:
+    """Refuse a body sent without a JSON Content-Type (415), as the bulk-export family does,
+    before it is parsed."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("Content-Type must be application/json")
 
 
 async def get_settings(request: Request) -> Settings:

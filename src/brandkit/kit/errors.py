@@ -72,6 +72,12 @@ class PayloadTooLarge(BrandkitError):
     default_message = "Payload too large"
 
 
+class RangeNotSatisfiableError(BrandkitError):
+    status = 416
+    title = "Range Not Satisfiable"
+    default_message = "The requested range is not satisfiable"
+
+
 class UnsupportedMediaType(BrandkitError):
     status = 415
     title = "Unsupported Media Type"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
+import orjson
 from sqlalchemy import Integer, bindparam, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -87,12 +88,19 @@ class Keyset:
 
 @dataclass(frozen=True)
 class Pager:
-    """One list's cursors: bound to ``context`` (the account, the list, its sort), so a cursor
-    of another account or list is a 422."""
+    """One list's cursors, bound to ``context``: the list's name and everything that decides
+    which rows it holds (account, owner, filters, sort). A cursor of another account or list,
+    or made under other filters, is a 422: it would otherwise skip or repeat rows."""
 
     keyset: Keyset
     key: bytes
     context: str
+
+    @classmethod
+    def bound(cls, keyset: Keyset, key: bytes, name: str, *scope: object) -> Pager:
+        """A pager whose cursors are bound to ``name`` and the ``scope`` values (JSON-encoded,
+        so that no two different scopes read the same)."""
+        return cls(keyset, key, name + ":" + orjson.dumps(scope, default=str).decode())
 
     def after(self, cursor: str | None) -> Position | None:
         if cursor is None:

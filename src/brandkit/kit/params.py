@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, mode
 
 from brandkit.kit.errors import InvalidInput, invalid
 from brandkit.kit.handlers import field_errors
+from brandkit.kit.text import unstorable
 
 M = TypeVar("M", bound="RequestModel")
 
@@ -27,21 +28,22 @@ class RequestModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_nul(cls, data: Any) -> Any:
-        # PostgreSQL stores no U+0000 in text or JSON: refuse it as bad input on both databases
-        # instead of letting it fail as a 500 on one of them.
-        if _has_nul(data):
-            raise ValueError("text may not contain the NUL character")
+    def _refuse_unstorable(cls, data: Any) -> Any:
+        # PostgreSQL stores no U+0000, and no text can hold a lone surrogate (JSON's "\ud800"
+        # parses to one): refuse both as bad input on both databases instead of letting them
+        # fail as a 500 at the insert or the response.
+        if _holds_unstorable(data):
+            raise ValueError("text may not contain NUL or unpaired surrogate characters")
         return data
 
 
-def _has_nul(value: Any) -> bool:
+def _holds_unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return unstorable(value)
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_holds_unstorable(k) or _holds_unstorable(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(_holds_unstorable(v) for v in value)
     return False
 
 

@@ -7,13 +7,18 @@ import time
 
 from limits import RateLimitItemPerMinute, storage, strategies
 
-from brandkit.kit.errors import RateLimited
+from brandkit.kit.errors import RateLimited, ServiceUnavailable
 
 
 class RateLimiter:
     def __init__(self, redis_url: str | None) -> None:
         uri = redis_url if redis_url else "memory://"
         self._limiter = strategies.FixedWindowRateLimiter(storage.storage_from_string(uri))
+
+    def check(self) -> None:
+        """Raise ServiceUnavailable when the counters' store (Redis) does not answer."""
+        if not self._limiter.storage.check():
+            raise ServiceUnavailable("The rate-limit store (Redis) does not answer")
 
     def hit(self, key: str, per_minute: int) -> dict[str, str]:
         """Count one request; returns the RateLimit-* headers, or raises ``RateLimited``."""

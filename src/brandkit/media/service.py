@@ -76,8 +76,18 @@ def list_media(
         raise invalid("subType", "not a subType of this type", PAIR_MESSAGE)
     user = accounts.acting_user(session, principal, request.abstractUserId)
     ascending = request.sort == "ASC"
-    pager = Pager(
-        MEDIA, settings.signing_key, f"media:{principal.account_id}:{request.sort}:{request.system}"
+    pager = Pager.bound(
+        MEDIA,
+        settings.signing_key,
+        "media",
+        principal.account_id,
+        user.id,
+        request.sort,
+        request.system,
+        request.type,
+        request.subType,
+        request.mId,
+        request.bId,
     )
     after = pager.after(request.cursor)
     rows = MediaRepository(session).page(

@@ -25,10 +25,12 @@ FILES_ROUTE = "/files"
 
 @dataclass(frozen=True)
 class UploadGrant:
-    """What a signed upload URL allows: one PUT of this Content-Type, up to this size."""
+    """What a signed upload URL allows: one PUT of this Content-Type, up to this size, or of
+    exactly ``exact_bytes`` when the size was signed into the URL."""
 
     content_type: str
     max_bytes: int
+    exact_bytes: int | None = None
 
 
 class UploadTarget(Protocol):
@@ -41,7 +43,8 @@ class UploadTarget(Protocol):
         ...
 
     async def receive(self, key: str, body: AsyncIterator[bytes], max_bytes: int) -> int:
-        """Store the PUT body durably under ``key``, once; returns its size."""
+        """Store the PUT body (1 to ``max_bytes`` bytes) durably under ``key``, once; returns
+        its size. An empty body stores nothing and leaves the URL unused."""
         ...
 
 
@@ -85,12 +88,29 @@ class Storage(Protocol):
         """The file holding the object when it is on this machine's disk (None elsewhere)."""
         ...
 
-    def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
-        """A URL accepting one PUT of ``key`` with this Content-Type before the expiry."""
+    def presign_put(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in: int,
+        content_length: int | None = None,
+    ) -> str:
+        """A URL accepting one PUT of ``key`` with this Content-Type before the expiry, and of
+        exactly ``content_length`` bytes when given (signed into the URL)."""
         ...
 
     def key_from_upload_url(self, url: str) -> str | None:
         """The upload key a URL made by ``presign_put`` points at; None when it is not ours."""
+        ...
+
+    def check(self) -> None:
+        """Raise when the store cannot be used now (readiness): ServiceUnavailable, or
+        NotFound naming a missing bucket."""
+        ...
+
+    def create(self) -> None:
+        """Make the store ready to use (the bucket, the root folder); idempotent."""
         ...
 
     def upload_target(self) -> UploadTarget | None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import mimetypes
 
 from fastapi import APIRouter, Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from brandkit.kit.deps import TransactionalRoute
 from brandkit.kit.errors import NotFound
+from brandkit.kit.files import file_response
 from brandkit.kit.schemas import ENVELOPE_ERRORS
 from brandkit.storage.base import FILES_ROUTE, UPLOAD_PREFIX, Storage
 
@@ -19,7 +20,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["files"], responses=ENV
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
-@router.get(FILES_ROUTE + "/{key:path}", include_in_schema=False)
+@router.api_route(FILES_ROUTE + "/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def serve_file(key: str, request: Request) -> Response:
     storage: Storage = request.app.state.storage
     path = storage.local_path(key)
@@ -28,10 +29,10 @@ def serve_file(key: str, request: Request) -> Response:
         raise NotFound("File not found")
     # Uploads are unchecked until registered, so they are never served (however the path is
     # spelled: the check is on the resolved path).
-    if path.is_relative_to(uploads) or not path.is_file():
+    if path.is_relative_to(uploads):
         raise NotFound("File not found")
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
     if media_type == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_CSP
-    return FileResponse(path, media_type=media_type, headers=headers)
+    return file_response(request, path, media_type=media_type, headers=headers)

@@ -13,7 +13,14 @@ from urllib.parse import quote, urlencode
 
 import anyio.to_thread
 
-from brandkit.kit.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
+from brandkit.kit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+)
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
 from brandkit.storage import direct_io
 from brandkit.storage.base import (
@@ -58,7 +65,10 @@ class LocalStorage:
         return removed
 
     def path_for(self, key: str) -> Path:
-        path = (self.root / key).resolve()
+        try:
+            path = (self.root / key).resolve()
+        except (OSError, ValueError):  # a NUL, a name too long for the file system
+            raise NotFound("File not found") from None
         # Keys come from us, but a served path must never climb out of the root.
         if not path.is_relative_to(self.root) or path == self.root:
             raise NotFound("File not found")
@@ -133,9 +143,25 @@ class LocalStorage:
     def upload_target(self) -> LocalStorage:
         return self
 
-    def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
+    def check(self) -> None:
+        if not (self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)):
+            raise ServiceUnavailable(f"The files folder {self.root} is not writable")
+
+    def create(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def presign_put(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in: int,
+        content_length: int | None = None,
+    ) -> str:
         expires = int(time.time()) + expires_in
         query = {"ct": content_type, "max": str(max_bytes), "exp": str(expires)}
+        if content_length is not None:
+            query["len"] = str(content_length)
         query["sig"] = b64encode(sign(self._key, _PURPOSE, _grant_message(key, query)))
         return f"{self.public_url(key)}?{urlencode(query)}"
 
@@ -151,6 +177,7 @@ class LocalStorage:
         try:
             signature = b64decode(query.get("sig", ""))
             max_bytes, expires = int(query["max"]), int(query["exp"])
+            exact = int(query["len"]) if "len" in query else None
         except (KeyError, ValueError):
             raise Forbidden("The upload URL signature is not valid") from None
         if not verify(self._key, _PURPOSE, _grant_message(key, query), signature):
@@ -160,7 +187,7 @@ class LocalStorage:
             raise Forbidden("The upload URL has expired")
         if (content_type or "").strip().lower() != query["ct"].lower():
             raise Forbidden(f"Content-Type must be {query['ct']}, as the upload URL was signed")
-        return UploadGrant(query["ct"], max_bytes)
+        return UploadGrant(query["ct"], max_bytes, exact)
 
     async def receive(self, key: str, body: AsyncIterator[bytes], max_bytes: int) -> int:
         """Stream a PUT body to a temp file; the object appears only when complete and in size.
@@ -188,6 +215,8 @@ class LocalStorage:
                             await spool.write(batch)
                             batch, pending = [], 0
                     await spool.write(batch)
+                    if not received:
+                        raise BadRequest("The upload body is empty")
                 finally:
                     # The worker thread must be done with the file before it is closed.
                     await spool.wait()
@@ -211,4 +240,5 @@ def _partial_name(key: str) -> str:
 
 
 def _grant_message(key: str, query: Mapping[str, str]) -> bytes:
-    return "\n".join((key, query["ct"].lower(), query["max"], query["exp"])).encode()
+    fields = (key, query["ct"].lower(), query["max"], query["exp"], query.get("len", ""))
+    return "\n".join(fields).encode()

@@ -69,7 +69,13 @@ class S3Storage:
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         with _available():
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                ContentDisposition=_disposition(content_type),
+            )
 
     def read_bytes(self, key: str) -> bytes:
         with _available():
@@ -99,8 +105,9 @@ class S3Storage:
                 Bucket=self.bucket,
                 Key=target,
                 CopySource={"Bucket": self.bucket, "Key": source},
-                ContentType=content_type,
                 MetadataDirective="REPLACE",
+                ContentType=content_type,
+                ContentDisposition=_disposition(content_type),
             )
         self.delete(source)
 
@@ -135,14 +142,22 @@ class S3Storage:
             key, expires_in, params=[("response-content-disposition", disposition)]
         )
 
-    def presign_put(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> str:
-        """SigV4 query signing of a PUT with Content-Type among the signed headers, so S3
-        refuses another key, another Content-Type, a changed signature or a late PUT.
+    def presign_put(
+        self,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_in: int,
+        content_length: int | None = None,
+    ) -> str:
+        """SigV4 query signing of a PUT with Content-Type (and Content-Length, when given)
+        among the signed headers, so S3 refuses another key, another Content-Type, another
+        size, a changed signature or a late PUT.
 
-        A presigned PUT cannot carry a size range (only POST policies can), so the size is
-        checked when the upload is registered.
+        A presigned PUT cannot carry a size range (only POST policies can), so without a
+        signed length the size is checked when the upload is registered.
         """
-        return self._presigner.put(key, content_type, expires_in)
+        return self._presigner.put(key, content_type, expires_in, content_length=content_length)
 
     def key_from_upload_url(self, url: str) -> str | None:
         return upload_key_in(url, self._object_base)
@@ -153,6 +168,43 @@ class S3Storage:
     def upload_target(self) -> None:
         # The store receives the PUTs itself.
         return None
+
+    def check(self) -> None:
+        try:
+            with _available():
+                self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            if _missing(exc) or exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+                raise NotFound(
+                    f"The S3 bucket {self.bucket!r} does not exist (brandkit storage init)"
+                ) from None
+            raise ServiceUnavailable(
+                f"The S3 bucket {self.bucket!r} refused access: {exc}"
+            ) from exc
+
+    def create(self) -> None:
+        try:
+            with _available():
+                if self.region and self.region != "us-east-1":
+                    self.client.create_bucket(
+                        Bucket=self.bucket,
+                        CreateBucketConfiguration={"LocationConstraint": self.region},  # type: ignore[typeddict-item]
+                    )
+                else:
+                    self.client.create_bucket(Bucket=self.bucket)
+        except ServiceUnavailable:
+            endpoint = self.client.meta.endpoint_url
+            raise ServiceUnavailable(
+                f"Could not create the S3 bucket {self.bucket!r}: {endpoint} does not answer"
+            ) from None
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                self.check()
+                return
+            raise ServiceUnavailable(
+                f"Could not create the S3 bucket {self.bucket!r}: {code or exc}"
+            ) from exc
 
     def _get(self, key: str) -> Any:
         try:
@@ -183,6 +235,13 @@ def _available() -> Iterator[None]:
                 "File storage is temporarily unavailable", headers={"Retry-After": "5"}
             ) from exc
         raise
+
+
+def _disposition(content_type: str) -> str:
+    """How S3 serves the object. It carries no Content-Security-Policy, so an SVG (cleaned, but a
+    document all the same) is a download when opened directly, never a page whose script could
+    run; ``<img>`` and CSS still draw it."""
+    return "attachment" if content_type == "image/svg+xml" else "inline"
 
 
 def _missing(exc: ClientError) -> bool:

@@ -50,10 +50,23 @@ class Presigner:
         # (day, access key, secret) -> signing key: credentials may rotate under us.
         self._signing_key: tuple[tuple[str, str, str], bytes] | None = None
 
-    def put(self, key: str, content_type: str, expires_in: int, now: float | None = None) -> str:
-        """A PUT of ``key`` whose Content-Type must be ``content_type``."""
+    def put(
+        self,
+        key: str,
+        content_type: str,
+        expires_in: int,
+        now: float | None = None,
+        content_length: int | None = None,
+    ) -> str:
+        """A PUT of ``key`` whose Content-Type must be ``content_type`` (and whose
+        Content-Length must be ``content_length``, when given)."""
         header = f"content-type:{' '.join(content_type.split())}\n"
-        return self._presign("PUT", key, header, "content-type;host", expires_in, now)
+        signed = "content-type;host"
+        if content_length is not None:
+            # Canonical headers are sorted by name: content-length, content-type, host.
+            header = f"content-length:{content_length}\n{header}"
+            signed = "content-length;" + signed
+        return self._presign("PUT", key, header, signed, expires_in, now)
 
     def get(
         self,

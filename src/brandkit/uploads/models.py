@@ -29,3 +29,7 @@ class Upload(Base):
     brand_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Set when media/create or font/create registers it. The row stays until the purge, so a
+    # second PUT to the URL is refused however late it comes, and an object such a PUT left on
+    # a store that cannot refuse it (S3) is deleted with the row.
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

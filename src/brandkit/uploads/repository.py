@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.uploads.models import Upload
@@ -21,8 +21,20 @@ class UploadsRepository:
 
     def pending(self, account_id: str, key: str) -> Upload | None:
         return self.session.scalars(
-            select(Upload).where(Upload.key == key, Upload.account_id == account_id)
+            select(Upload).where(
+                Upload.key == key, Upload.account_id == account_id, Upload.registered_at.is_(None)
+            )
         ).first()
+
+    def accepts_put(self, key: str) -> bool:
+        """Whether a PUT may still deliver ``key``: granted, and not registered yet."""
+        found = self.session.scalar(
+            select(Upload.key).where(Upload.key == key, Upload.registered_at.is_(None))
+        )
+        return found is not None
+
+    def mark_registered(self, key: str, now: datetime) -> None:
+        self.session.execute(update(Upload).where(Upload.key == key).values(registered_at=now))
 
     def remove(self, key: str) -> None:
         self.session.execute(delete(Upload).where(Upload.key == key))

@@ -18,12 +18,16 @@ class PresignRequest(RequestModel):
     bId: Annotated[str, Strict(), Field(max_length=16)] | None = None  # noqa: N815
     expiresIn: Annotated[int, Strict(), Field(ge=60, le=3600)] = 300  # noqa: N815
     abstractUserId: Str | None = None  # noqa: N815
+    # Our extension (SPEC 4.1): the upload's exact size, signed into the URL, so the store
+    # itself refuses a body of another size.
+    contentLength: Annotated[int, Strict(), Field(ge=1)] | None = None  # noqa: N815
 
 
 class UploadHeaders(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     content_type: str = Field(alias="Content-Type")
+    content_length: str | None = Field(None, alias="Content-Length")
 
 
 class PresignBody(BaseModel):

@@ -7,12 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
 from brandkit.config import Settings
-from brandkit.db import utcnow
+from brandkit.db import transaction, utcnow
 from brandkit.kit.errors import BadRequest, PayloadTooLarge, invalid
 from brandkit.kit.mediatypes import CONTENT_TYPES, content_type_fits, extension_fits
 from brandkit.storage.base import UPLOAD_PREFIX, Storage
@@ -49,6 +49,10 @@ def presign(
     file_name = f"{secrets.token_urlsafe(16)}.{ext}"
     key = UPLOAD_PREFIX + file_name
     max_bytes = max_bytes_for(settings, request.type)
+    if request.contentLength is not None:
+        if request.contentLength > max_bytes:
+            raise PayloadTooLarge(f"The upload may be at most {max_bytes} bytes")
+        max_bytes = request.contentLength
     now = utcnow()
     UploadsRepository(session).add(
         Upload(
@@ -64,10 +68,16 @@ def presign(
             created_at=now,
         )
     )
+    headers = {"Content-Type": content_type}
+    if request.contentLength is not None:
+        headers["Content-Length"] = str(request.contentLength)
+    url = storage.presign_put(
+        key, content_type, max_bytes, request.expiresIn, content_length=request.contentLength
+    )
     return {
-        "uploadUrl": storage.presign_put(key, content_type, max_bytes, request.expiresIn),
+        "uploadUrl": url,
         "method": "PUT",
-        "headers": {"Content-Type": content_type},
+        "headers": headers,
         "expiresIn": request.expiresIn,
         "fileName": file_name,
     }
@@ -95,9 +105,16 @@ def claim(session: Session, storage: Storage, account_id: str, url: str) -> Clai
     return Claimed(upload, size)
 
 
+def accepts_put(sessions: sessionmaker[Session], key: str) -> bool:
+    """Whether a PUT may still deliver ``key`` (granted and not yet registered), in a unit of
+    work of its own: the PUT target holds no database connection while a body arrives."""
+    with transaction(sessions) as session:
+        return UploadsRepository(session).accepts_put(key)
+
+
 def registered(session: Session, upload: Upload) -> None:
-    """The upload became media or a font; it is no longer pending."""
-    UploadsRepository(session).remove(upload.key)
+    """The upload became media or a font (or was refused and deleted): its URL is spent."""
+    UploadsRepository(session).mark_registered(upload.key, utcnow())
 
 
 def purge_orphan_uploads(
@@ -111,9 +128,11 @@ def purge_orphan_uploads(
     while True:
         rows = repo.created_before(cutoff, _PURGE_BATCH)
         for row in rows:
+            # A registered row's key holds nothing, unless a late PUT a store could not refuse
+            # (S3) put something there: deleted alike.
             storage.delete(row.key)
             repo.remove(row.key)
-        purged += len(rows)
+        purged += sum(1 for row in rows if row.registered_at is None)
         if len(rows) < _PURGE_BATCH:
             break
     purged += storage.sweep_partials(UPLOAD_PREFIX, settings.orphan_upload_hours * 3600)
