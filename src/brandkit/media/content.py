@@ -17,33 +17,14 @@ from PIL import Image, UnidentifiedImageError
 
 from brandkit.kit.errors import InvalidInput, invalid
 from brandkit.kit.mediatypes import CONTENT_TYPES, PILLOW_FORMATS
+from brandkit.media import svg
 
 # Far above any real photo (a 100-megapixel camera), far below what exhausts memory on decode.
 MAX_PIXELS = 120_000_000
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+ET.register_namespace("", svg.SVG_NS)
+ET.register_namespace("xlink", svg.XLINK_NS)
 
-# Elements that run script, embed other documents or carry arbitrary HTML.
-_DROPPED_ELEMENTS = frozenset(
-    {
-        "script",
-        "foreignobject",
-        "iframe",
-        "embed",
-        "object",
-        "handler",
-        "listener",
-        "audio",
-        "video",
-    }
-)
-_ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform"})
-_SAFE_DATA_URI = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(?!#)[^)]*\)", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
 _LENGTH = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:px)?\s*$")
 
 
@@ -110,51 +91,11 @@ def clean_svg(data: bytes) -> tuple[bytes, int | None, int | None]:
         root = SafeET.fromstring(data, forbid_dtd=True)
     except (ET.ParseError, DefusedXmlException, ValueError):
         raise _bad("it is not well-formed SVG without DTDs or entities") from None
-    if _local(root.tag) != "svg":
-        raise _bad("its root element is not <svg>")
-    _clean(root)
+    if root.tag != f"{{{svg.SVG_NS}}}svg":
+        raise _bad("its root element is not <svg> in the SVG namespace")
+    svg.clean(root)
     width, height = _dimensions(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), width, height
-
-
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1].lower()
-
-
-def _clean(element: ET.Element) -> None:
-    for child in list(element):
-        if not isinstance(child.tag, str):
-            element.remove(child)
-            continue
-        name = _local(child.tag)
-        if name in _DROPPED_ELEMENTS or (name in _ANIMATIONS and _animates_unsafe(child)):
-            element.remove(child)
-            continue
-        if name == "style":
-            child.text = _clean_css(child.text or "")
-        _clean(child)
-    for attr in list(element.attrib):
-        name = _local(attr)
-        value = element.attrib[attr]
-        if name.startswith("on") or (name == "href" and not _internal_reference(value)):
-            del element.attrib[attr]
-        elif name == "style":
-            element.attrib[attr] = _clean_css(value)
-
-
-def _animates_unsafe(element: ET.Element) -> bool:
-    # <set attributeName="href" to="javascript:..."> smuggles a link past attribute cleaning.
-    target = _local(element.get("attributeName", ""))
-    return target == "href" or target.startswith("on")
-
-
-def _internal_reference(value: str) -> bool:
-    value = value.strip()
-    return value.startswith("#") or bool(_SAFE_DATA_URI.match(value))
-
-
-def _clean_css(css: str) -> str:
-    return _CSS_URL.sub("none", _CSS_IMPORT.sub("", css))
 
 
 def _dimensions(root: ET.Element) -> tuple[int | None, int | None]:
