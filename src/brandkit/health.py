@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.responses import Response
 
@@ -24,7 +27,16 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, str]
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A dependency is not usable"}},
+)
 def readyz(request: Request, session: ReadSession) -> Response:
     """Readiness, for load balancers: the database, the file store and, when configured, the
     rate-limit store (Redis), each named with ``ok`` or what is wrong; 503 unless all are ok."""
