@@ -101,3 +101,21 @@ def test_json_log_lines_carry_request_account_route_status_and_duration(
     assert line["duration_ms"] >= 0
     assert line["request_id"] == r.headers["x-request-id"]
     assert line["level"] == "INFO"
+
+
+def test_docs_and_redoc_load_every_asset_from_brandkit(client: TestClient) -> None:
+    import re
+
+    for page in ("/docs", "/redoc"):
+        r = client.get(page)
+        assert r.status_code == 200
+        assets = re.findall(r'(?:src|href)=["\']([^"\']+)["\']', r.text)
+        assert assets, page
+        for url in assets:
+            # Same origin only: a page that needs a CDN is blank on a machine without internet.
+            assert url.startswith("/"), (page, url)
+            got = client.get(url)
+            assert got.status_code == 200, url
+            assert len(got.content) > 1000, url
+        assert "/openapi.json" in r.text
+    assert client.get("/openapi.json").json()["paths"]

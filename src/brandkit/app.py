@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 from brandkit import routers
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             yield
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc serve Swagger UI and ReDoc from assets in the package, never a CDN: the
+    # pages work on a machine with no internet, as the console does.
+    app = FastAPIOffline(
         title="Brandkit",
         version="0.1.0",
         description=DESCRIPTION,
