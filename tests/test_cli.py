@@ -238,3 +238,22 @@ def test_serve_hands_out_urls_on_its_own_port(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_json_and_piped_output_carry_whole_ids(env: Settings, client: TestClient) -> None:
+    import orjson
+
+    account = orjson.loads(last_line(run("accounts", "create", "Wide", "--json")))["id"]
+    token = orjson.loads(last_line(run("keys", "create", "--account", account, "--json")))["token"]
+    key_id = token.partition(":")[0]
+    keys = orjson.loads(run("keys", "list", "--account", account, "--json"))
+    assert [k["key id"] for k in keys] == [key_id]
+    assert token.partition(":")[2] not in run("keys", "list", "--json")
+    accounts_rows = orjson.loads(run("accounts", "list", "--json"))
+    assert account in [a["id"] for a in accounts_rows]
+    # Piped (CliRunner is no terminal): tab-separated lines, header first, nothing cut short.
+    lines = run("accounts", "list").strip().splitlines()
+    assert lines[0].split("\t") == ["id", "name", "timezone", "created"]
+    assert any(line.split("\t")[0] == account for line in lines[1:])
+    rotated = orjson.loads(last_line(run("keys", "rotate", key_id, "--json")))["token"]
+    assert rotated != token

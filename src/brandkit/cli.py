@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -43,6 +44,33 @@ def _transaction(*, write: bool = False) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _emit(rows: list[dict[str, str]], as_json: bool) -> None:
+    """Rows as JSON, as a table on a terminal, or as tab-separated lines (header first) when
+    piped: a table squeezed into a pipe's 80 columns would cut ids short."""
+    if as_json:
+        print(orjson.dumps(rows).decode())
+        return
+    if not rows:
+        return
+    columns = list(rows[0])
+    if console.is_terminal:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(row[c] for c in columns))
+        console.print(table)
+        return
+    print("\t".join(columns))
+    for row in rows:
+        print("\t".join(row[c] for c in columns))
+
+
+def _emit_one(value: str, key: str, as_json: bool) -> None:
+    print(orjson.dumps({key: value}).decode() if as_json else value)
 
 
 @app.command()
@@ -138,23 +166,33 @@ def demo(
 
 @accounts_app.command("create")
 def accounts_create(
-    name: str, timezone: Annotated[str, typer.Option(help="IANA time zone for exports.")] = "UTC"
+    name: str,
+    timezone: Annotated[str, typer.Option(help="IANA time zone for exports.")] = "UTC",
+    as_json: JsonOption = False,
 ) -> None:
     """Create an account and print its id."""
     with _transaction(write=True) as session:
         account = accounts.create_account(session, name, check_timezone(timezone))
-    console.print(account.id)
+    _emit_one(account.id, "id", as_json)
 
 
 @accounts_app.command("list")
-def accounts_list() -> None:
+def accounts_list(as_json: JsonOption = False) -> None:
     """List accounts."""
     with _transaction() as session:
         rows = AccountsRepository(session).accounts()
-    table = Table("id", "name", "timezone", "created")
-    for a in rows:
-        table.add_row(a.id, a.name, a.timezone, a.created_at.isoformat())
-    console.print(table)
+    _emit(
+        [
+            {
+                "id": a.id,
+                "name": a.name,
+                "timezone": a.timezone,
+                "created": a.created_at.isoformat(),
+            }
+            for a in rows
+        ],
+        as_json,
+    )
 
 
 @keys_app.command("create")
@@ -167,32 +205,39 @@ def keys_create(
     ] = None,
     name: Annotated[str, typer.Option(help="A label for the key.")] = "",
     user: Annotated[str, typer.Option(help="abstractUserId the key acts as.")] = "admin",
+    as_json: JsonOption = False,
 ) -> None:
     """Create a key and print its token once; only a hash of the secret is kept."""
     with _transaction(write=True) as session:
         issued = accounts.create_key(
             session, account, tier, scope or [], name=name, abstract_user_id=user
         )
-    console.print(issued.token, soft_wrap=True)
+    _emit_one(issued.token, "token", as_json)
 
 
 @keys_app.command("list")
-def keys_list(account: Annotated[str | None, typer.Option(help="Account id.")] = None) -> None:
+def keys_list(
+    account: Annotated[str | None, typer.Option(help="Account id.")] = None,
+    as_json: JsonOption = False,
+) -> None:
     """List keys (never their secrets)."""
     with _transaction() as session:
         rows = AccountsRepository(session).api_keys(account)
-    table = Table("key id", "account", "tier", "scopes", "name", "created", "revoked")
-    for k in rows:
-        table.add_row(
-            k.id,
-            k.account_id,
-            k.tier,
-            " ".join(k.scopes),
-            k.name,
-            k.created_at.isoformat(),
-            k.revoked_at.isoformat() if k.revoked_at else "",
-        )
-    console.print(table)
+    _emit(
+        [
+            {
+                "key id": k.id,
+                "account": k.account_id,
+                "tier": k.tier,
+                "scopes": " ".join(k.scopes),
+                "name": k.name,
+                "created": k.created_at.isoformat(),
+                "revoked": k.revoked_at.isoformat() if k.revoked_at else "",
+            }
+            for k in rows
+        ],
+        as_json,
+    )
 
 
 @keys_app.command("revoke")
@@ -204,11 +249,11 @@ def keys_revoke(key_id: str) -> None:
 
 
 @keys_app.command("rotate")
-def keys_rotate(key_id: str) -> None:
+def keys_rotate(key_id: str, as_json: JsonOption = False) -> None:
     """Revoke a key and print the token of its successor (same account, tier and scopes)."""
     with _transaction(write=True) as session:
         issued = accounts.rotate_key(session, key_id)
-    console.print(issued.token, soft_wrap=True)
+    _emit_one(issued.token, "token", as_json)
 
 
 @storage_app.command("init")
