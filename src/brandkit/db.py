@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeAlias, TypeVar
@@ -148,6 +148,12 @@ class UnitOfWork:
         finally:
             self.ended = True
             self.session.close()
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the session's transaction has committed (never when it rolls back):
+    for what must follow stored rows and cannot be undone, such as deleting files."""
+    event.listen(session, "after_commit", lambda _session: action(), once=True)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from brandkit.accounts import service
 from brandkit.accounts.auth import SuperKey
@@ -39,7 +39,11 @@ def login_user(
 
 
 @router.post("/super/delete-user", response_model=Envelope[DeleteUserBody])
-def delete_user(body: DeleteUserRequest, principal: SuperKey, session: WriteSession) -> JSONBytes:
-    """Soft-delete the user at once; its data and files are purged after the retention period."""
-    user = service.delete_user(session, principal.account_id, body.abstractUserId)
+def delete_user(
+    body: DeleteUserRequest, principal: SuperKey, session: WriteSession, request: Request
+) -> JSONBytes:
+    """Soft-delete the user at once (its files stop being served); its data and files are
+    purged after the retention period."""
+    storage = request.app.state.storage
+    user = service.delete_user(session, principal.account_id, body.abstractUserId, storage)
     return envelope({"userId": user.id, "deleted": True})

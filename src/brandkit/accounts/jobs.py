@@ -11,27 +11,17 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 
+from brandkit.accounts.files import delete_everywhere, user_file_keys
 from brandkit.accounts.models import User
-from brandkit.db import Base, transaction, utcnow
+from brandkit.db import transaction, utcnow
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import HOURLY, periodic
 
 log = logging.getLogger("brandkit.jobs")
 
 PURGE_BATCH = 100
-
-
-def _file_tables() -> list[Table]:
-    """Tables whose rows belong to a user and point at a stored file (media, fonts, variants...,
-    including those other domains add later). Read when the task runs: by then the entry point
-    has imported every table (``brandkit.tasks``)."""
-    return [
-        t
-        for t in Base.metadata.tables.values()
-        if "user_id" in t.c and "storage_key" in t.c and t.name != "users"
-    ]
 
 
 @periodic("user-purge", HOURLY)
@@ -48,18 +38,10 @@ def purge_deleted_users(ctx: JobContext) -> None:
                     .limit(PURGE_BATCH)
                 )
             )
-            keys: list[str] = []
-            for table in _file_tables():
-                keys.extend(
-                    session.scalars(
-                        select(table.c.storage_key).where(table.c.user_id.in_(user_ids))
-                    )
-                )
+            keys = user_file_keys(session, user_ids)
         if not user_ids:
             return
-        for key in keys:
-            if key:
-                ctx.storage.delete(key)
+        delete_everywhere(ctx.storage, keys)
         with transaction(ctx.sessions, write=True) as session:
             session.execute(delete(User).where(User.id.in_(user_ids)))
         log.info("purged %d users and %d files", len(user_ids), len(keys))

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from brandkit.accounts import files
 from brandkit.accounts.auth import SCOPES, TIERS, Principal
 from brandkit.accounts.models import Account, ApiKey, User, Workspace, WorkspaceMember
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.accounts.tokens import hash_secret, new_key_id, new_secret
+from brandkit.db import after_commit
 from brandkit.kit.errors import BadRequest, Forbidden, InvalidInput, NotFound
 from brandkit.kit.ids import new_uuid
+from brandkit.storage.base import Storage
 
 USER_DOES_NOT_EXIST = "User does not exist"
 # The user an API key acts as when it is created without naming one.
@@ -139,7 +142,12 @@ def acting_user(session: Session, principal: Principal, abstract_user_id: str | 
     return user
 
 
-def delete_user(session: Session, account_id: str, abstract_user_id: str) -> User:
+def delete_user(session: Session, account_id: str, abstract_user_id: str, storage: Storage) -> User:
+    """Soft-delete the user: invisible at once, and its files no longer served once the
+    deletion is committed (hidden, so that a reactivation within the purge window restores
+    them)."""
     user = find_user(session, account_id, abstract_user_id)
     AccountsRepository(session).soft_delete_user(user.id)
+    keys = files.user_file_keys(session, [user.id])
+    after_commit(session, lambda: files.hide(storage, keys))
     return user

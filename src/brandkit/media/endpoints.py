@@ -81,7 +81,7 @@ def update_media(
 
 @router.post("/media/delete", response_model=Envelope[DeletedBody])
 def delete_media(
-    body: DeleteMediaRequest, principal: GeneralKey, session: WriteSession
+    body: DeleteMediaRequest, principal: GeneralKey, session: WriteSession, request: Request
 ) -> JSONBytes:
     """Soft-delete up to 20 of the acting user's media; ids not in scope are not counted."""
-    return envelope(service.delete_media(session, principal, body))
+    return envelope(service.delete_media(session, principal, body, request.app.state.storage))

@@ -61,13 +61,16 @@ class MediaRepository:
 
     def soft_delete(
         self, account_id: str, user_id: str, media_ids: Sequence[str], now: datetime
-    ) -> int:
-        result = self.session.execute(
-            update(Media)
-            .where(*self._owned(account_id, user_id), Media.id.in_(media_ids))
-            .values(deleted_at=now)
+    ) -> list[str]:
+        """Mark the user's live media among ``media_ids`` deleted; returns their storage keys."""
+        return list(
+            self.session.scalars(
+                update(Media)
+                .where(*self._owned(account_id, user_id), Media.id.in_(media_ids))
+                .values(deleted_at=now)
+                .returning(Media.storage_key)
+            )
         )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     @staticmethod
     def _owned(account_id: str, user_id: str) -> tuple[ColumnElement[bool], ...]:

@@ -10,7 +10,7 @@ from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
-from brandkit.db import utcnow
+from brandkit.db import after_commit, utcnow
 from brandkit.kit.errors import InvalidInput, NotFound, invalid
 from brandkit.kit.ids import media_id
 from brandkit.kit.mediatypes import MEDIA_KINDS, extension_fits, valid_pair
@@ -219,8 +219,18 @@ def update_media(
     return {"media": render_media(media, storage)}
 
 
-def delete_media(session: Session, principal: Principal, request: DeleteMediaRequest) -> Deleted:
+def delete_media(
+    session: Session, principal: Principal, request: DeleteMediaRequest, storage: Storage
+) -> Deleted:
+    """Soft-delete the media; their files are deleted once that is committed, so a deleted
+    media's URL stops serving at once."""
     user = accounts.acting_user(session, principal, request.abstractUserId)
     ids = sorted(set(request.mIds))
-    count = MediaRepository(session).soft_delete(principal.account_id, user.id, ids, utcnow())
-    return {"deletedCount": count}
+    keys = MediaRepository(session).soft_delete(principal.account_id, user.id, ids, utcnow())
+
+    def delete_files() -> None:
+        for key in keys:
+            storage.delete(key)
+
+    after_commit(session, delete_files)
+    return {"deletedCount": len(keys)}

@@ -19,6 +19,11 @@ from urllib.parse import unquote, urlsplit
 # move what passes the content checks to its final key. Only the final keys are ever public.
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_KEY = re.compile(r"uploads/[A-Za-z0-9_-]{22}\.[a-z]{3,4}")
+# Files of soft-deleted users wait here, never served, until they are purged or restored; the
+# key below the prefix is the file's own.
+DELETED_PREFIX = "deleted/"
+# Prefixes no URL of Brandkit's ever serves.
+PRIVATE_PREFIXES = (UPLOAD_PREFIX, DELETED_PREFIX)
 # Where Brandkit serves the files of backends it serves itself, and receives their uploads.
 FILES_ROUTE = "/files"
 

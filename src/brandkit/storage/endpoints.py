@@ -12,7 +12,7 @@ from brandkit.kit.deps import TransactionalRoute
 from brandkit.kit.errors import NotFound
 from brandkit.kit.files import file_response
 from brandkit.kit.schemas import ENVELOPE_ERRORS
-from brandkit.storage.base import FILES_ROUTE, UPLOAD_PREFIX, Storage
+from brandkit.storage.base import FILES_ROUTE, PRIVATE_PREFIXES, Storage
 
 router = APIRouter(route_class=TransactionalRoute, tags=["files"], responses=ENVELOPE_ERRORS)
 
@@ -24,12 +24,12 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 def serve_file(key: str, request: Request) -> Response:
     storage: Storage = request.app.state.storage
     path = storage.local_path(key)
-    uploads = storage.local_path(UPLOAD_PREFIX)
-    if path is None or uploads is None:
+    private = [storage.local_path(prefix) for prefix in PRIVATE_PREFIXES]
+    if path is None or None in private:
         raise NotFound("File not found")
-    # Uploads are unchecked until registered, so they are never served (however the path is
-    # spelled: the check is on the resolved path).
-    if path.is_relative_to(uploads):
+    # Uploads are unchecked until registered, and deleted users' files are hidden, so neither
+    # is ever served (however the path is spelled: the check is on the resolved path).
+    if any(path.is_relative_to(folder) for folder in private if folder is not None):
         raise NotFound("File not found")
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
