@@ -17,7 +17,7 @@ from brandkit.db import make_engine, make_sessionmaker
 from brandkit.kit.handlers import install_handlers
 from brandkit.kit.logs import configure_logging
 from brandkit.kit.middleware import RequestMiddleware
-from brandkit.kit.openapi import install_security
+from brandkit.kit.openapi import install_security, operation_id
 from brandkit.kit.ratelimit import RateLimiter
 from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.base import FILES_ROUTE
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine

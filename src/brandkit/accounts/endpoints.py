@@ -13,12 +13,16 @@ from brandkit.accounts.schemas import (
 from brandkit.accounts.tokens import mint_access_token, mint_refresh_token
 from brandkit.kit.deps import SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.responses import JSONBytes, envelope
-from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
 
 router = APIRouter(route_class=TransactionalRoute, tags=["end users"], responses=ENVELOPE_ERRORS)
 
 
-@router.post("/super/login-user", response_model=Envelope[LoginUserBody])
+@router.post(
+    "/super/login-user",
+    response_model=Envelope[LoginUserBody],
+    responses=envelope_errors(e403="User management needs a super key"),
+)
 def login_user(
     body: LoginUserRequest, principal: SuperKey, session: WriteSession, settings: SettingsDep
 ) -> JSONBytes:
@@ -38,7 +42,11 @@ def login_user(
     )
 
 
-@router.post("/super/delete-user", response_model=Envelope[DeleteUserBody])
+@router.post(
+    "/super/delete-user",
+    response_model=Envelope[DeleteUserBody],
+    responses=envelope_errors(e400="User does not exist", e403="User management needs a super key"),
+)
 def delete_user(
     body: DeleteUserRequest, principal: SuperKey, session: WriteSession, request: Request
 ) -> JSONBytes:

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from brandkit.kit.params import NonEmptyStr, RequestModel, Str
 
 
 class LoginUserRequest(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"abstractUserId": "alice"}]})
+
     abstractUserId: NonEmptyStr  # noqa: N815
     brand: Str | None = None
 
 
 class DeleteUserRequest(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"abstractUserId": "carol"}]})
+
     abstractUserId: NonEmptyStr  # noqa: N815
 
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 from brandkit.kit.params import RequestModel, Str
 
@@ -44,6 +52,23 @@ class ContactIn(RequestModel):
 
 
 class ContactBatch(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "contacts": [
+                        {
+                            "email": "ann@example.com",
+                            "firstName": "Ann",
+                            "newsletterStatus": "subscribed",
+                            "fields": {"tier": "gold"},
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     contacts: Annotated[list[ContactIn], Field(min_length=1, max_length=MAX_CONTACTS)]
 
 
@@ -63,14 +88,44 @@ class ActivityIn(RequestModel):
 
 
 class ActivityBatch(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "activities": [
+                        {
+                            "email": "ann@example.com",
+                            "type": "purchase",
+                            "occurredAt": "2024-03-02T10:00:00Z",
+                            "payload": {
+                                "purchaseId": "o-1",
+                                "amount": 19.9,
+                                "currency": "EUR",
+                                "products": [{"id": "sku-1"}],
+                            },
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     activities: Annotated[list[ActivityIn], Field(min_length=1, max_length=MAX_ACTIVITIES)]
 
 
 class SegmentCreate(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "VIP"}]})
+
     name: Annotated[Str, Field(min_length=1, max_length=200)]
 
 
 class MembersChange(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"add": ["0c6b3c8e-2f1d-4d7a-9b7e-3f0e1a2b3c4d"], "remove": []}]
+        }
+    )
+
     add: Annotated[list[Str], Field(max_length=MAX_MEMBERS)] = Field(default_factory=list)
     remove: Annotated[list[Str], Field(max_length=MAX_MEMBERS)] = Field(default_factory=list)
 

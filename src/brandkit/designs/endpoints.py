@@ -15,9 +15,15 @@ from brandkit.designs.schemas import (
 from brandkit.kit.deps import ReadSession, TransactionalRoute
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
-from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
 
 router = APIRouter(route_class=TransactionalRoute, tags=["designs"], responses=ENVELOPE_ERRORS)
+
+VARIANT_ERRORS = envelope_errors(
+    e400="Design does not exist, User does not exist or Workspace does not exist (another "
+    "user's id, below the enterprise tier, is answered as an unknown one)",
+    e422="Invalid input: none of designId, userId, workspaceId; or a cursor of another list",
+)
 
 
 async def _presentation(request: Request) -> service.Presentation:
@@ -29,7 +35,15 @@ async def _presentation(request: Request) -> service.Presentation:
 Out = Annotated[service.Presentation, Depends(_presentation)]
 
 
-@router.post("/enterprise/export-data", response_model=Envelope[ExportDataBody])
+@router.post(
+    "/enterprise/export-data",
+    response_model=Envelope[ExportDataBody],
+    responses=envelope_errors(
+        e400="User does not exist",
+        e403="export-data needs an enterprise key",
+        e422="Invalid input: startDate after endDate, over 90 days, or older than 365 days",
+    ),
+)
 def export_data(
     body: ExportDataRequest,
     principal: EnterpriseKey,
@@ -41,7 +55,11 @@ def export_data(
     return envelope(service.export_data(session, principal, body, out))
 
 
-@router.post("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
+@router.post(
+    "/enterprise/get-design-variants",
+    response_model=Envelope[DesignVariantsBody],
+    responses=VARIANT_ERRORS,
+)
 def get_design_variants(
     body: GetDesignVariantsRequest,
     principal: GeneralKey,
@@ -53,7 +71,11 @@ def get_design_variants(
     return envelope(service.get_design_variants(session, principal, body, out))
 
 
-@router.get("/enterprise/get-design-variants", response_model=Envelope[DesignVariantsBody])
+@router.get(
+    "/enterprise/get-design-variants",
+    response_model=Envelope[DesignVariantsBody],
+    responses=VARIANT_ERRORS,
+)
 def get_design_variants_query(
     principal: GeneralKey,
     params: Annotated[GetDesignVariantsRequest, Depends(query_params(GetDesignVariantsRequest))],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypedDict
 
-from pydantic import AliasChoices, BaseModel, Field, Strict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
 from brandkit.kit.params import Number, RequestModel, Str
 
@@ -12,6 +12,14 @@ Cursor = Annotated[
 
 
 class ExportDataRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"abstractUserId": "alice", "startDate": 1717200000, "endDate": 1719792000}
+            ]
+        }
+    )
+
     abstractUserId: Annotated[str, Strict(), Field(min_length=1)]  # noqa: N815
     startDate: Number  # noqa: N815
     endDate: Number  # noqa: N815
@@ -20,6 +28,14 @@ class ExportDataRequest(RequestModel):
 
 
 class GetDesignVariantsRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"userId": "0c6b3c8e-2f1d-4d7a-9b7e-3f0e1a2b3c4d", "type": "edited", "limit": 20}
+            ]
+        }
+    )
+
     designId: Str | None = None  # noqa: N815
     userId: Str | None = None  # noqa: N815
     workspaceId: Str | None = None  # noqa: N815

@@ -25,7 +25,7 @@ from brandkit.kit.files import file_response
 from brandkit.kit.handlers import field_errors
 from brandkit.kit.pagination import Pager
 from brandkit.kit.responses import JSONBytes
-from brandkit.kit.schemas import PROBLEM_ERRORS
+from brandkit.kit.schemas import PROBLEM_ERRORS, problem_errors
 from brandkit.storage.base import Storage
 
 router = APIRouter(route_class=TransactionalRoute, tags=["bulk exports"], responses=PROBLEM_ERRORS)
@@ -77,6 +77,13 @@ _CREATE_BODY = {
     status_code=201,
     response_model=ExportOut,
     openapi_extra=_CREATE_BODY,
+    responses=problem_errors(
+        e400="Request body is not valid JSON",
+        e403="The key lacks the export:write scope",
+        e422="The export request has validation errors (each listed in validationErrors), or an "
+        "Idempotency-Key reused with another body",
+        e429="Too many requests, or too many exports in progress for the account",
+    ),
 )
 def create_export(
     request: Request,
@@ -137,7 +144,11 @@ def list_exports(
     )
 
 
-@router.get("/exports/{export_id}", response_model=ExportOut)
+@router.get(
+    "/exports/{export_id}",
+    response_model=ExportOut,
+    responses=problem_errors(e404="Export not found: <id> (also another account's)"),
+)
 def get_export(
     export_id: str,
     request: Request,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypedDict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from brandkit.exports.types import DateFormat, Delimiter, ExportStatus, ExportType, Version
 from brandkit.kit.params import RequestModel, Str
@@ -18,6 +18,24 @@ class ExportFiltersIn(RequestModel):
 
 
 class ExportCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "exportType": "activities",
+                    "delimiter": ";",
+                    "dateFormat": "LLL",
+                    "version": "v2",
+                    "filters": {
+                        "fromDate": "2024-03-01T00:00:00Z",
+                        "toDate": "2024-03-31T23:59:59Z",
+                        "activityTypes": ["purchase"],
+                    },
+                }
+            ]
+        }
+    )
+
     exportType: ExportType  # noqa: N815
     delimiter: Delimiter
     dateFormat: DateFormat  # noqa: N815

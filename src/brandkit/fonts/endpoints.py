@@ -17,13 +17,18 @@ from brandkit.fonts.schemas import (
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
-from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
-from brandkit.uploads.schemas import TOO_LARGE
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
+from brandkit.uploads.schemas import REGISTRATION_ERRORS
 
 router = APIRouter(route_class=TransactionalRoute, tags=["fonts"], responses=ENVELOPE_ERRORS)
 
+REQUEST_ERRORS = envelope_errors(
+    e404="Request not found: <requestId> (another user's request, below the super tier, is "
+    "answered as an unknown one)"
+)
 
-@router.post("/font/create", response_model=Envelope[RequestIdBody], responses=TOO_LARGE)
+
+@router.post("/font/create", response_model=Envelope[RequestIdBody], responses=REGISTRATION_ERRORS)
 def create_fonts(
     body: CreateFontsRequest, principal: GeneralKey, session: WriteSession, request: Request
 ) -> JSONBytes:
@@ -42,7 +47,11 @@ def get_fonts(
     return envelope(service.list_fonts(session, principal, body, settings))
 
 
-@router.post("/get-request-status", response_model=Envelope[RequestStatusBody])
+@router.post(
+    "/get-request-status",
+    response_model=Envelope[RequestStatusBody],
+    responses=REQUEST_ERRORS,
+)
 def request_status(
     body: RequestStatusRequest, principal: GeneralKey, session: ReadSession
 ) -> JSONBytes:
@@ -50,7 +59,11 @@ def request_status(
     return envelope(service.request_status(session, principal, body.requestId))
 
 
-@router.get("/get-request-status", response_model=Envelope[RequestStatusBody])
+@router.get(
+    "/get-request-status",
+    response_model=Envelope[RequestStatusBody],
+    responses=REQUEST_ERRORS,
+)
 def request_status_query(
     principal: GeneralKey,
     params: Annotated[RequestStatusRequest, Depends(query_params(RequestStatusRequest))],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypedDict
 
-from pydantic import AliasChoices, BaseModel, Field, Strict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
 from brandkit.kit.params import RequestModel
 
@@ -11,10 +11,26 @@ UploadedUrl = Annotated[str, Strict(), Field(min_length=1, max_length=4096)]
 
 
 class CreateFontsRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uploadedURL": [
+                        "http://127.0.0.1:8000/files/uploads/Xq3pZ8cXJ2bJ9l8YH6t2QA.ttf?ct=font%2Fttf&max=10485760&exp=1735689600&sig=..."
+                    ]
+                }
+            ]
+        }
+    )
+
     uploadedURL: UploadedUrl | Annotated[list[UploadedUrl], Field(min_length=1, max_length=20)]  # noqa: N815
 
 
 class GetFontsRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Sans", "source": "user", "limit": 20}]}
+    )
+
     classification: list[Classification] | None = None
     name: Annotated[str, Strict(), Field(max_length=255)] | None = None
     source: Literal["system", "user"] | None = None
@@ -25,6 +41,10 @@ class GetFontsRequest(RequestModel):
 
 
 class RequestStatusRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"requestId": "0c6b3c8e-2f1d-4d7a-9b7e-3f0e1a2b3c4d"}]}
+    )
+
     requestId: Annotated[str, Strict(), Field(min_length=1, max_length=64)]  # noqa: N815
 
 

@@ -8,7 +8,7 @@ from brandkit.accounts.auth import GeneralKey
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
-from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
 from brandkit.media import service
 from brandkit.media.schemas import (
     CreateMediaRequest,
@@ -19,7 +19,7 @@ from brandkit.media.schemas import (
     MediaListBody,
     UpdateMediaRequest,
 )
-from brandkit.uploads.schemas import TOO_LARGE
+from brandkit.uploads.schemas import REGISTRATION_ERRORS
 
 router = APIRouter(route_class=TransactionalRoute, tags=["media"], responses=ENVELOPE_ERRORS)
 
@@ -50,7 +50,7 @@ def get_media_query(
     return envelope(service.list_media(session, principal, params, settings, storage))
 
 
-@router.post("/media/create", response_model=Envelope[MediaBody], responses=TOO_LARGE)
+@router.post("/media/create", response_model=Envelope[MediaBody], responses=REGISTRATION_ERRORS)
 def create_media(
     body: CreateMediaRequest,
     principal: GeneralKey,
@@ -66,7 +66,11 @@ def create_media(
     )
 
 
-@router.post("/media/update", response_model=Envelope[MediaBody])
+@router.post(
+    "/media/update",
+    response_model=Envelope[MediaBody],
+    responses=envelope_errors(e404="Media not found: <mId> (not in the caller's scope)"),
+)
 def update_media(
     body: UpdateMediaRequest,
     principal: GeneralKey,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypedDict
 
-from pydantic import AliasChoices, BaseModel, Field, Strict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
 from brandkit.kit.params import RequestModel, Str
 
@@ -12,6 +12,12 @@ MediaType = Literal[
 
 
 class GetMediaRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"type": "screenshot", "subType": "iphone", "limit": 5, "sort": "DESC"}]
+        }
+    )
+
     type: MediaType | None = None
     subType: Str | None = None  # noqa: N815
     mId: Str | None = None  # noqa: N815
@@ -89,6 +95,17 @@ class MediaMetaIn(RequestModel):
 
 
 class CreateMediaRequest(MediaMetaIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "photo",
+                    "uploadUrl": "http://127.0.0.1:8000/files/uploads/Xq3pZ8cXJ2bJ9l8YH6t2QA.png?ct=image%2Fpng&max=26214400&exp=1735689600&sig=...",
+                }
+            ]
+        }
+    )
+
     type: MediaType
     subType: Str | None = None  # noqa: N815
     url: UrlStr | None = None
@@ -98,11 +115,21 @@ class CreateMediaRequest(MediaMetaIn):
 
 
 class UpdateMediaRequest(MediaMetaIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"mId": "m_8hZ2kQ0pL4x", "touchPosition": {"left": True}, "hueRotations": [90]}
+            ]
+        }
+    )
+
     mId: Annotated[str, Strict(), Field(min_length=1, max_length=64)]  # noqa: N815
     abstractUserId: Str | None = None  # noqa: N815
 
 
 class DeleteMediaRequest(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"mIds": ["m_8hZ2kQ0pL4x"]}]})
+
     mIds: Annotated[  # noqa: N815
         list[Annotated[str, Strict(), Field(min_length=1, max_length=64)]],
         Field(min_length=1, max_length=20),

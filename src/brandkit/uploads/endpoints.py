@@ -10,7 +10,7 @@ from brandkit.accounts.auth import GeneralKey
 from brandkit.kit.deps import SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 from brandkit.kit.responses import JSONBytes, envelope
-from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
+from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
 from brandkit.storage.base import FILES_ROUTE, Storage
 from brandkit.uploads import service
 from brandkit.uploads.schemas import PresignBody, PresignRequest
@@ -18,7 +18,15 @@ from brandkit.uploads.schemas import PresignBody, PresignRequest
 router = APIRouter(route_class=TransactionalRoute, tags=["files"], responses=ENVELOPE_ERRORS)
 
 
-@router.post("/files/get-presigned-url", response_model=Envelope[PresignBody])
+@router.post(
+    "/files/get-presigned-url",
+    response_model=Envelope[PresignBody],
+    responses=envelope_errors(
+        e400="User does not exist (the abstractUserId named)",
+        e413="contentLength is over the upload limit of the type",
+        e422="Invalid input: the extension does not fit the type, or contentType the extension",
+    ),
+)
 def get_presigned_url(
     body: PresignRequest,
     principal: GeneralKey,

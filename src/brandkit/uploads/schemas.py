@@ -1,17 +1,21 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from brandkit.kit.params import RequestModel, Str
-from brandkit.kit.schemas import Envelope, ErrorBody
+from brandkit.kit.schemas import envelope_errors
 
 PresignType = Literal["photo", "logo", "illustration", "screenshot", "backdrop", "font"]
 Extension = Literal["jpg", "jpeg", "png", "svg", "webp", "gif", "bmp", "tiff", "ttf"]
 
 
 class PresignRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "photo", "extension": "png", "expiresIn": 300}]}
+    )
+
     type: PresignType
     extension: Extension = "jpeg"
     contentType: Annotated[str, Strict(), Field(max_length=100)] | None = None  # noqa: N815
@@ -38,8 +42,13 @@ class PresignBody(BaseModel):
     fileName: str  # noqa: N815
 
 
-# Registering an upload larger than its limit (S3 cannot refuse it at PUT time).
-TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"model": Envelope[ErrorBody]}}
+# Registering an upload: what can go wrong with the uploaded file.
+REGISTRATION_ERRORS = envelope_errors(
+    e400="Uploaded file not found in S3. Ensure the upload to the presigned URL completed "
+    "successfully.",
+    e413="The uploaded file is larger than its limit (it is deleted)",
+    e422="Invalid input, or a file that is not what its type and extension claim",
+)
 
 
 # What the service returns, serialised as it is (orjson) under PresignBody.
