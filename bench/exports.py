@@ -209,7 +209,7 @@ def child(url: str, data_dir: str, account_id: str) -> None:
         _env_file=None,
         database_url=url,
         data_dir=Path(data_dir),
-        secret_key="bench",
+        secret_key="bench-secret-key-of-32-characters",
         embedded_worker=False,
     )
     engine = make_engine(settings.effective_database_url)

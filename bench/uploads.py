@@ -84,7 +84,7 @@ def server(data_dir: Path) -> Iterator[tuple[int, str]]:
         **os.environ,
         "BRANDKIT_DATA_DIR": str(data_dir),
         "BRANDKIT_DATABASE_URL": database_url,
-        "BRANDKIT_SECRET_KEY": "bench",
+        "BRANDKIT_SECRET_KEY": "bench-secret-key-of-32-characters",
         "BRANDKIT_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "BRANDKIT_EMBEDDED_WORKER": "false",
         "BRANDKIT_RATE_LIMIT_ENTERPRISE": "100000000",

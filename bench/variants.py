@@ -187,7 +187,7 @@ def server(kind: str, database_url: str, data_dir: str) -> Iterator[int]:
         SERVER_ENV: kind,
         "BRANDKIT_DATABASE_URL": database_url,
         "BRANDKIT_DATA_DIR": data_dir,
-        "BRANDKIT_SECRET_KEY": "bench-secret",
+        "BRANDKIT_SECRET_KEY": "bench-secret-key-of-32-characters",
         "BRANDKIT_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
         "BRANDKIT_RATE_LIMIT_ENTERPRISE": str(10**9),
         "BRANDKIT_LOG_LEVEL": "WARNING",

@@ -109,7 +109,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         database_pool_size=5,
-        secret_key="test-signing-key",
+        secret_key="test-signing-key-of-32-characters",
         public_base_url="http://testserver",
         embedded_worker=False,
     )

@@ -29,7 +29,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("COLUMNS", "250")  # rich would wrap ids in its tables
     monkeypatch.setenv("BRANDKIT_DATABASE_URL", settings.effective_database_url)
     monkeypatch.setenv("BRANDKIT_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("BRANDKIT_SECRET_KEY", "test-signing-key")
+    monkeypatch.setenv("BRANDKIT_SECRET_KEY", "test-signing-key-of-32-characters")
     monkeypatch.setenv("BRANDKIT_PUBLIC_BASE_URL", "http://testserver")
     return settings
 
@@ -165,6 +165,7 @@ def _brandkit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Com
         ("BRANDKIT_PUBLIC_BASE_URL", "https://x.example.com/?a=1", "query or a fragment"),
         ("BRANDKIT_EDITOR_BASE_URL", "nowhere", "not an http(s) URL"),
         ("BRANDKIT_RATE_LIMIT_GENERAL", "-3", "BRANDKIT_RATE_LIMIT_GENERAL"),
+        ("BRANDKIT_SECRET_KEY", "too-short", "at least 32 characters"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_a_nonzero_exit(

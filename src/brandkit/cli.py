@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -150,7 +151,19 @@ def demo(
                 console.print("the database already has accounts; demo data not loaded")
                 return
         else:
-            info = demo_data.load_demo(settings)
+            from rich.progress import Progress
+
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("demo data", total=len(demo_data.SEEDERS))
+
+                started: list[str] = []
+
+                def step(name: str) -> None:
+                    # Told as each part starts: the parts before it are done.
+                    bar.update(task, completed=len(started), description=f"demo data: {name}")
+                    started.append(name)
+
+                info = demo_data.load_demo(settings, progress=step)
             made = ", ".join(f"{n} {kind}" for kind, n in info.made.items())
             console.print(f"[green]demo account {info.account_id} loaded:[/green] {made}")
             token = info.token
@@ -280,6 +293,10 @@ def main() -> None:
     from sqlalchemy.exc import OperationalError
 
     errors = Console(stderr=True)
+    # A command's own failure is its one line below; library warnings on the way (a store that
+    # does not answer, retried) would otherwise reach stderr through logging's last resort.
+    # serve and worker install their real handler (kit/logs.py).
+    logging.getLogger().addHandler(logging.NullHandler())
     try:
         app()
     except ConfigurationError as exc:

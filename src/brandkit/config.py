@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
+MIN_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -84,6 +85,18 @@ class Settings(BaseSettings):
                 "(sqlite:///path/to/brandkit.db) and PostgreSQL (postgresql://user@host/db)"
             )
         return url
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, key: str | None) -> str | None:
+        # It signs cursors, tokens and URLs: short keys can be guessed offline from any of them.
+        # (Without it, the demo's and make run's key is generated: 64 characters.)
+        if key is not None and len(key) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_CHARS} characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        return key
 
     @field_validator("public_base_url", "editor_base_url", "s3_public_base_url")
     @classmethod

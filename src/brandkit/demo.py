@@ -82,8 +82,11 @@ class DemoInfo:
     made: dict[str, int]
 
 
-def load_demo(settings: Settings, *, seed: int = 7) -> DemoInfo:
-    """Create the demo account, its enterprise key and every seeder's rows; keep the token."""
+def load_demo(
+    settings: Settings, *, seed: int = 7, progress: Callable[[str], None] | None = None
+) -> DemoInfo:
+    """Create the demo account, its enterprise key and every seeder's rows; keep the token.
+    ``progress`` is told each seeder's name as it starts (the CLI's progress bar)."""
     engine = make_engine(settings.effective_database_url)
     try:
         with transaction(make_sessionmaker(engine), write=True) as session:
@@ -121,6 +124,8 @@ def load_demo(settings: Settings, *, seed: int = 7) -> DemoInfo:
                 now=utcnow(),
             )
             for seeder in SEEDERS:
+                if progress is not None:
+                    progress(seeder.__name__.removeprefix("seed_").replace("_", " "))
                 seeder(ctx)
                 session.flush()
         write_token(settings, issued.token)

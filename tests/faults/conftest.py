@@ -50,6 +50,9 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def pg_factory(pg_engine: Engine, pg_url: str, tmp_path: Path) -> Factory:
     settings = Settings(
-        _env_file=None, data_dir=tmp_path, database_url=pg_url, secret_key="live-test-key"
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=pg_url,
+        secret_key="live-test-key-of-32-characters-ok",
     )
     return Factory(make_sessionmaker(pg_engine), settings)

@@ -34,7 +34,7 @@ class LiveServer:
             **os.environ,
             "BRANDKIT_DATABASE_URL": database_url,
             "BRANDKIT_DATA_DIR": str(data_dir),
-            "BRANDKIT_SECRET_KEY": "live-test-key",
+            "BRANDKIT_SECRET_KEY": "live-test-key-of-32-characters-ok",
             "BRANDKIT_PUBLIC_BASE_URL": self.base_url,
             "BRANDKIT_EMBEDDED_WORKER": "false",
             **{f"BRANDKIT_{k.upper()}": v for k, v in settings.items()},

@@ -55,7 +55,7 @@ def _live_operations() -> list[tuple[str, str]]:
                 _env_file=None,
                 data_dir=Path(tmp),
                 database_url=f"sqlite:///{tmp}/schema.db",
-                secret_key="collect",
+                secret_key="collect-the-operations-of-the-app",
                 embedded_worker=False,
             )
         )
