@@ -72,3 +72,18 @@ def test_another_users_ids_are_answered_as_unknown_ones(
             real,
             UNKNOWN_UUID,
         )
+
+
+def test_a_login_token_lists_only_its_own_users_fonts(client: TestClient, factory: Factory) -> None:
+    t = factory.tenant("super")
+    alice, bob = _login(client, t.headers, "alice"), _login(client, t.headers, "bob")
+    _font_request(client, bob)
+
+    def names(headers: dict[str, str]) -> list[str]:
+        r = client.post("/font/get", json={"source": "user"}, headers=headers)
+        assert r.status_code == 200, r.text
+        return [f["name"] for f in r.json()["body"]["data"]]
+
+    assert names(bob) == ["Brandkit Test"]
+    assert names(alice) == []
+    assert names(t.headers) == ["Brandkit Test"]

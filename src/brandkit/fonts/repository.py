@@ -26,6 +26,7 @@ class FontsRepository:
         self,
         *,
         account_id: str,
+        user_id: str | None,
         source: str | None,
         classifications: Sequence[str] | None,
         name: str | None,
@@ -34,6 +35,8 @@ class FontsRepository:
     ) -> Sequence[Font]:
         system = and_(Font.account_id.is_(None), Font.source == "system")
         mine = and_(Font.account_id == account_id, Font.source == "user")
+        if user_id is not None:
+            mine = and_(mine, Font.user_id == user_id)
         scope: ColumnElement[bool] = {"system": system, "user": mine}.get(
             source or "", or_(system, mine)
         )

@@ -114,11 +114,15 @@ def render_font(font: Font) -> FontResource:
 def list_fonts(
     session: Session, principal: Principal, request: GetFontsRequest, settings: Settings
 ) -> FontsPage:
+    # A general key or login token sees its own user's fonts (and the system ones); a super or
+    # enterprise key, the account's.
+    only_user = None if principal.at_least("super") else principal.user_id
     pager = Pager.bound(
         FONTS,
         settings.signing_key,
         "fonts",
         principal.account_id,
+        only_user,
         request.source,
         request.name,
         sorted(request.classification or []),
@@ -126,6 +130,7 @@ def list_fonts(
     after = pager.after(request.cursor)
     rows = FontsRepository(session).page(
         account_id=principal.account_id,
+        user_id=only_user,
         source=request.source,
         classifications=request.classification,
         name=request.name,
