@@ -258,3 +258,14 @@ def test_json_and_piped_output_carry_whole_ids(env: Settings, client: TestClient
     assert any(line.split("\t")[0] == account for line in lines[1:])
     rotated = orjson.loads(last_line(run("keys", "rotate", key_id, "--json")))["token"]
     assert rotated != token
+
+
+def test_demo_in_json(env: Settings, client: TestClient) -> None:
+    import orjson
+
+    first = orjson.loads(last_line(run("demo", "--if-empty", "--json")))
+    assert first["loaded"] is True
+    assert first["token"] == (env.data_dir / "demo-key").read_text().strip()
+    assert first["curl"].startswith("curl ")
+    again = orjson.loads(last_line(run("demo", "--if-empty", "--json")))
+    assert again == {**first, "loaded": False}

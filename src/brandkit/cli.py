@@ -116,6 +116,8 @@ def serve(
         # The body of a presigned PUT is streamed by our own handler; keep uvicorn's limits
         # from buffering it.
         proxy_headers=False,
+        # Brandkit writes its own access line (request id, account, route, duration).
+        access_log=False,
     )
 
 
@@ -138,22 +140,27 @@ def demo(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Load only into a database without accounts.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Load the demo account (users, designs with images, media, content) and print its key."""
     from brandkit import demo as demo_data
 
     settings = load_settings()
     engine = make_engine(settings.effective_database_url)
+    loaded = False
     try:
         if if_empty and not demo_data.is_empty(engine):
             token = demo_data.read_token(settings)
             if token is None:
+                if as_json:
+                    print(orjson.dumps({"loaded": False, "token": None}).decode())
+                    return
                 console.print("the database already has accounts; demo data not loaded")
                 return
         else:
             from rich.progress import Progress
 
-            with Progress(console=console, transient=True) as bar:
+            with Progress(console=console, transient=True, disable=as_json) as bar:
                 task = bar.add_task("demo data", total=len(demo_data.SEEDERS))
 
                 started: list[str] = []
@@ -165,16 +172,21 @@ def demo(
 
                 info = demo_data.load_demo(settings, progress=step)
             made = ", ".join(f"{n} {kind}" for kind, n in info.made.items())
-            console.print(f"[green]demo account {info.account_id} loaded:[/green] {made}")
-            token = info.token
+            if not as_json:
+                console.print(f"[green]demo account {info.account_id} loaded:[/green] {made}")
+            token, loaded = info.token, True
         design = demo_data.example_design(engine, token)
     finally:
         engine.dispose()
+    curl = demo_data.curl_example(settings, token, design) if design is not None else None
+    if as_json:
+        print(orjson.dumps({"loaded": loaded, "token": token, "curl": curl}).decode())
+        return
     console.print(f"demo API key (enterprise, also in {demo_data.key_path(settings)}):")
     print(token)
-    if design is not None:
+    if curl is not None:
         console.print("try:")
-        print(demo_data.curl_example(settings, token, design))
+        print(curl)
 
 
 @accounts_app.command("create")
