@@ -66,17 +66,13 @@ class RequestMiddleware:
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
         bounded = scope["method"] != "PUT" or not path.startswith(self.unbounded_prefix)
-        refused = self._refusal(scope, bounded)
-        if refused is not None:
-            await render_error(path, refused)(scope, receive, send)
-            return
         if bounded:
             receive = _capped(receive, self.max_body_bytes)
         request_id = f"{_ID_PREFIX}{next(_id_counter):016x}"
         token = request_id_var.set(request_id)
         state = scope.setdefault("state", {})
         started = False
-        status = 500
+        status = 0  # none sent: the client went away first
         began = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
@@ -95,6 +91,10 @@ class RequestMiddleware:
             await send(message)
 
         try:
+            refused = self._refusal(scope, bounded)
+            if refused is not None:
+                await render_error(path, refused)(scope, receive, send_with_headers)
+                return
             await self.app(scope, receive, send_with_headers)
         except Exception:
             # The detail stays in the log under the request id; the client sees the bare 500.
@@ -112,7 +112,7 @@ class RequestMiddleware:
         route = scope.get("route")
         # The route's template, not the path: ids would make every path a label of its own.
         template = getattr(route, "path", None) or "unmatched"
-        REQUESTS.labels(template, scope["method"], str(status)).inc()
+        REQUESTS.labels(template, scope["method"], str(status) if status else "none").inc()
         REQUEST_SECONDS.labels(template).observe(seconds)
         if access.isEnabledFor(logging.INFO):
             access.info(
