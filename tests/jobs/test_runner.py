@@ -187,9 +187,10 @@ def test_a_job_whose_workers_keep_dying_is_failed(app: FastAPI, engine: Engine) 
 
 def test_heartbeat_keeps_a_long_job_leased(app: FastAPI, engine: Engine) -> None:
     # The job runs twice as long as its lease; renewals keep another worker from taking it.
-    (job_id,) = enqueue(engine, "test-slow", ticks=20)
-    a = make_worker(app, job_lease_seconds=1.0)
-    b = make_worker(app, job_lease_seconds=1.0)
+    # (A 2 s lease: with 1 s, one renewal stalled a second on a loaded CI machine was a loss.)
+    (job_id,) = enqueue(engine, "test-slow", ticks=40)
+    a = make_worker(app, job_lease_seconds=2.0)
+    b = make_worker(app, job_lease_seconds=2.0)
     runner = threading.Thread(target=a.run_once)
     runner.start()
     while job(engine, job_id).status != "running":
