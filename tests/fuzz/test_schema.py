@@ -142,6 +142,41 @@ def _with_known_values(data: st.DataObject, body: Any, known: dict[str, list[Any
     return out
 
 
+# Text no column can hold, put into generated requests: each must be refused as bad input (a 4xx
+# in the family's envelope), never reach the database as a 500. (Lone surrogates, which the
+# client here cannot encode, travel as JSON escapes in tests/robustness/test_hostile_input.py.)
+HOSTILE_TEXT = st.sampled_from(["\x00", "x\x00y", "\x00" * 3])
+
+
+def _with_hostile_text(data: st.DataObject, value: Any) -> Any:
+    """``value`` with one of its strings (chosen by ``data``) made hostile, or as it is."""
+    places: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, str):
+            places.append(path)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+
+    walk(value, ())
+    if not places or not data.draw(st.booleans(), label="hostile text"):
+        return value
+    place = data.draw(st.sampled_from(places), label="where")
+    text = data.draw(HOSTILE_TEXT, label="text")
+    if not place:
+        return value + text
+    copy = json.loads(json.dumps(value))
+    node = copy
+    for step in place[:-1]:
+        node = node[step]
+    node[place[-1]] = node[place[-1]] + text
+    return copy
+
+
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_operation_conforms_to_its_schema(
     fuzz_app: FastAPI, factory: Factory, method: str, path: str
@@ -174,6 +209,10 @@ def test_operation_conforms_to_its_schema(
                     case.query = {"queryParams": json.dumps(_with_known_values(data, body, known))}
                 elif case.body is not None:
                     case.body = _with_known_values(data, case.body, known)
+                if case.body is not None:
+                    case.body = _with_hostile_text(data, case.body)
+                if case.path_parameters:
+                    case.path_parameters = _with_hostile_text(data, case.path_parameters)
             case.call_and_validate(headers=headers, checks=checks)  # noqa: B023
 
         if mode is GenerationMode.NEGATIVE and not _can_be_negative(operation):
