@@ -17,6 +17,8 @@ from brandkit.db import AnyRow, utcnow
 from brandkit.designs.repository import CONTENT, MEDIA, VARIANTS, DesignsRepository, OwnerKind
 from brandkit.designs.schemas import (
     ExportDataRequest,
+    ExportedContent,
+    ExportedMedia,
     GetDesignVariantsRequest,
     VariantsPage,
     Variation,
@@ -170,12 +172,16 @@ def export_data(
         "media": (
             repo.user_media,
             MEDIA,
-            lambda r: {"url": out.links.storage.public_url(r.storage_key), "type": r.media_type},
+            lambda r: ExportedMedia(
+                url=out.links.storage.public_url(r.storage_key), type=r.media_type
+            ),
         ),
         "content": (
             repo.user_content,
             CONTENT,
-            lambda r: {"title": r.title, "subtitle": r.subtitle, "bulletlist": list(r.bulletlist)},
+            lambda r: ExportedContent(
+                title=r.title, subtitle=r.subtitle, bulletlist=list(r.bulletlist)
+            ),
         ),
     }
     wanted = ["variants"] if request.exportType == "designs" else list(kinds)

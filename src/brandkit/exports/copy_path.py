@@ -10,7 +10,6 @@ from psycopg import sql
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy import Connection
 
-from brandkit.db import utcnow
 from brandkit.dialects import dialect_of
 from brandkit.exports import formats
 from brandkit.exports.kinds import SQL_ALIASES, Column
@@ -19,19 +18,13 @@ from brandkit.exports.snapshot import (
     ProgressFn,
     Written,
     after_batch,
-    csv_line,
     open_snapshot,
 )
 
 
 def write(conn: Connection, spec: ExportSpec, out: IO[bytes], progress: ProgressFn) -> Written:
     raw = cast(psycopg.Connection[Any], conn.connection.driver_connection)
-    started = utcnow()
-    opened = open_snapshot(conn, dialect_of(conn), spec)
-    kind = spec.kind
-    out.write(
-        csv_line(kind.header(spec.version, opened.field_names, spec.neutralise), spec.delimiter)
-    )
+    opened = open_snapshot(conn, dialect_of(conn), spec, out)
     with raw.cursor() as cur:
         cur.execute("SELECT set_config('TimeZone', %s, true)", (spec.timezone.key,))
         done = 0
@@ -50,7 +43,7 @@ def write(conn: Connection, spec: ExportSpec, out: IO[bytes], progress: Progress
             if batch:
                 done += _flush(out, batch)
                 after_batch(spec, progress, done, opened.total)
-    return Written(done, started)
+    return Written(done, opened.started)
 
 
 def name(column: SqlColumn[Any]) -> sql.Composable:

@@ -11,7 +11,6 @@ from typing import IO, Any
 import orjson
 from sqlalchemy import Connection, select
 
-from brandkit.db import utcnow
 from brandkit.dialects import Dialect
 from brandkit.exports import formats
 from brandkit.exports.kinds import Column
@@ -20,7 +19,6 @@ from brandkit.exports.snapshot import (
     ProgressFn,
     Written,
     after_batch,
-    csv_line,
     open_snapshot,
 )
 
@@ -28,13 +26,8 @@ from brandkit.exports.snapshot import (
 def write(
     conn: Connection, dialect: Dialect, spec: ExportSpec, out: IO[bytes], progress: ProgressFn
 ) -> Written:
-    started = utcnow()
     kind = spec.kind
-    # The first read starts the snapshot; everything below sees the same database.
-    opened = open_snapshot(conn, dialect, spec)
-    out.write(
-        csv_line(kind.header(spec.version, opened.field_names, spec.neutralise), spec.delimiter)
-    )
+    opened = open_snapshot(conn, dialect, spec, out)
     before, after = kind.columns_for(spec.version)
     selected = [c.value for c in before + after]
     if kind.custom_fields is not None and opened.field_names:
@@ -57,7 +50,7 @@ def write(
         out.write(buf.getvalue().encode())
         done += len(batch)
         after_batch(spec, progress, done, opened.total)
-    return Written(done, started)
+    return Written(done, opened.started)
 
 
 # Each cell format as a Python expression over the stored value ``{v}``: the row function is

@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select, text
 
+from brandkit.db import utcnow
 from brandkit.dialects import Dialect
 from brandkit.exports.kinds import ExportKind
 from brandkit.exports.types import DateFormat, Delimiter, Version
@@ -45,10 +47,13 @@ class Opened:
 
     total: int
     field_names: list[str]
+    started: datetime
 
 
-def open_snapshot(conn: Connection, dialect: Dialect, spec: ExportSpec) -> Opened:
-    """The first reads of the snapshot, and the header written; the same on both paths."""
+def open_snapshot(conn: Connection, dialect: Dialect, spec: ExportSpec, out: IO[bytes]) -> Opened:
+    """The first reads of the snapshot (the first one starts it: everything after sees the
+    same database), and the header written; the same on both paths."""
+    started = utcnow()
     kind = spec.kind
     counted = select(func.count()).select_from(kind.source)
     total = int(
@@ -66,7 +71,8 @@ def open_snapshot(conn: Connection, dialect: Dialect, spec: ExportSpec) -> Opene
         )
         params = {"account": spec.account_id, "segment": segment}
         field_names = sorted(conn.execute(keys, params).scalars())
-    return Opened(total, field_names)
+    out.write(csv_line(kind.header(spec.version, field_names, spec.neutralise), spec.delimiter))
+    return Opened(total, field_names, started)
 
 
 def csv_line(values: Sequence[str], delimiter: str) -> bytes:
