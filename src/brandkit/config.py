@@ -9,7 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     font_max_bytes: int = Field(10 * MB, ge=1)
     fetch_max_bytes: int = Field(25 * MB, ge=1)
     fetch_timeout_seconds: float = Field(10.0, gt=0)
+    # Lets the guarded fetcher reach private and loopback addresses: for tests and closed
+    # networks whose asset servers are internal. Off, such URLs are refused (SSRF).
+    fetch_allow_private: bool = False
     orphan_upload_hours: float = Field(24.0, gt=0)
 
     user_purge_days: float = Field(15.0, ge=0)
@@ -74,6 +77,15 @@ class Settings(BaseSettings):
     export_batch_rows: int = Field(10_000, ge=1)
     # Test-only: a pause after each export batch, so that a test can kill a worker mid-export.
     export_batch_sleep_seconds: float = Field(0.0, ge=0)
+
+    # The copywriter of designs-from-prompt: an OpenAI-compatible chat-completions endpoint
+    # (…/v1) when set, else the built-in rule-based writer.
+    llm_base_url: str | None = None
+    llm_model: str = "llama3.1"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(20.0, gt=0)
+    # Variants rendered per request are capped by the API (1-4); each gets this many options.
+    render_options: int = Field(1, ge=0, le=3)
 
     @field_validator("database_url")
     @classmethod
@@ -98,7 +110,7 @@ class Settings(BaseSettings):
             )
         return key
 
-    @field_validator("public_base_url", "editor_base_url", "s3_public_base_url")
+    @field_validator("public_base_url", "editor_base_url", "s3_public_base_url", "llm_base_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
         if url is None:

@@ -3,11 +3,12 @@
 from brandkit.accounts.models import Account, ApiKey, Brand, User, Workspace, WorkspaceMember
 from brandkit.contacts.models import Activity, Contact, Segment, SegmentMember
 from brandkit.db import Base
-from brandkit.designs.models import ContentSnippet, Design, Variant
+from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant
 from brandkit.exports.models import Export
 from brandkit.fonts.models import Font
 from brandkit.jobs.models import Job
 from brandkit.media.models import Media
+from brandkit.requests.models import Request
 from brandkit.uploads.models import Upload
 
 __all__ = [
@@ -19,10 +20,12 @@ __all__ = [
     "Contact",
     "ContentSnippet",
     "Design",
+    "DesignFile",
     "Export",
     "Font",
     "Job",
     "Media",
+    "Request",
     "Segment",
     "SegmentMember",
     "Upload",

@@ -12,9 +12,11 @@ from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
 from brandkit.exports.endpoints import router as exports_router
 from brandkit.fonts.endpoints import router as fonts_router
+from brandkit.generation.endpoints import router as generation_router
 from brandkit.health import router as health_router
 from brandkit.jobs.embedded import embedded_worker
 from brandkit.media.endpoints import router as media_router
+from brandkit.requests.endpoints import router as requests_router
 from brandkit.storage.endpoints import router as files_router
 from brandkit.uploads.endpoints import router as uploads_router
 
@@ -28,6 +30,8 @@ def all_routers() -> list[APIRouter]:
         uploads_router,
         files_router,
         fonts_router,
+        generation_router,
+        requests_router,
         exports_router,
         contacts_router,
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 # Every table first: the user purge finds the tables that hold files in the metadata.
 import brandkit.accounts.jobs
 import brandkit.exports.jobs
+import brandkit.generation.jobs
 import brandkit.jobs.cleanup
 import brandkit.models
 import brandkit.uploads.jobs  # noqa: F401

@@ -55,7 +55,10 @@ def _random_id(kind: str, like: str) -> str:
         return UPLOAD_KEY_IN_URL.sub(f"uploads/{secrets.token_urlsafe(16)}", like)
     if kind == "email":
         return f"nobody-{short_id()}@example.com"
-    ids = ("designId", "userId", "workspaceId", "exportId", "segmentId", "requestId", "contactId")
+    ids = (
+        "designId", "userId", "workspaceId", "exportId", "segmentId", "requestId", "contactId",
+        "fontId",
+    )  # fmt: skip
     if kind in ids:
         return (
             str(uuid.uuid4()) if _is_uuid(like) else secrets.token_urlsafe(len(like))[: len(like)]
@@ -140,6 +143,42 @@ PROBES = [
     ),
 ]
 # Uploads, fonts and their request ids.
+_DESIGN = {"name": "n", "type": "instagram", "subtype": "instagram-post", "numOfVariants": 1}
+_CONTENT = {**_DESIGN, "content": {"title": "Hello"}}
+_PROMPT = {**_DESIGN, "prompt": "a summer sale with 20% off"}
+_SYSTEM_FONT = "gtnT7o1Zong"
+for _path, _body in (("/designs-from-content", _CONTENT), ("/designs-from-prompt", _PROMPT)):
+    PROBES += [
+        Probe("POST", _path, "mId", {**_body, "assets": {"siviAssets": [{"mId": ID}]}}),
+        Probe("POST", _path, "abstractUserId", {**_body, "abstractUserId": ID}),
+        Probe("POST", _path, "bId", {**_body, "settings": {"mode": "brand", "currentbId": ID}}),
+        Probe(
+            "POST",
+            _path,
+            "fontId",
+            {
+                **_body,
+                "fontGroups": [
+                    {"id": ID, "type": "heading"},
+                    {"id": _SYSTEM_FONT, "type": "subHeading"},
+                    {"id": _SYSTEM_FONT, "type": "body"},
+                ],
+            },
+        ),
+    ]
+PROBES.append(
+    Probe(
+        "POST",
+        "/content-from-prompt",
+        "abstractUserId",
+        {
+            "prompt": "a sale",
+            "type": "instagram",
+            "subtype": "instagram-post",
+            "abstractUserId": ID,
+        },
+    )
+)
 PROBES += [
     Probe("POST", "/media/create", "uploadUrl", {"type": "photo", "uploadUrl": ID}),
     Probe("POST", "/media/create", "bId", {"type": "photo", "uploadUrl": "$B_UPLOAD", "bId": ID}),
@@ -246,6 +285,8 @@ def _seed_uploads_and_marketing(client: TestClient, app: FastAPI, w: World) -> N
     urls = [_upload(client, a, "font", ttf_bytes(f"Alpha {n}")) for n in ("One", "Two")]
     r = client.post("/font/create", json={"uploadedURL": urls}, headers=a.headers)
     assert r.status_code == 200, r.text
+    status = client.post("/get-request-status", json=r.json()["body"], headers=a.headers)
+    font_id = status.json()["body"]["result"]["fonts"][0]["id"]
     made = seed(factory_sessions(w), a.account_id, contacts=2, activities=2, start=_recent())
     exports = [_finished_export(client, app, a) for _ in range(2)]
     b_export = _finished_export(client, app, b)
@@ -253,6 +294,7 @@ def _seed_uploads_and_marketing(client: TestClient, app: FastAPI, w: World) -> N
         "uploadUrl": _upload(client, a, "photo", image_bytes("png")),
         "uploadedURL": _upload(client, a, "font", ttf_bytes("Alpha Three")),
         "requestId": r.json()["body"]["requestId"],
+        "fontId": font_id,
         "exportId": exports[0]["id"],
         "segmentId": segment(factory_sessions(w), a.account_id, made.contacts[:1]),
         "contactId": made.contacts[0].id,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from brandkit.accounts.models import Account, ApiKey, User, Workspace, WorkspaceMember
+from brandkit.accounts.models import (
+    Account,
+    ApiKey,
+    Brand,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
 from brandkit.db import AnyRow, utcnow
 
 # Prebuilt once, values bound at execution: building the statement per request costs more than
@@ -94,6 +101,19 @@ class AccountsRepository:
                 )
             )
             is not None
+        )
+
+    def user_brand(self, account_id: str, user_id: str, brand_id: str) -> Brand | None:
+        """The brand, if it belongs to a workspace of the user (its own or one it is a member
+        of)."""
+        member = select(WorkspaceMember.workspace_id).where(WorkspaceMember.user_id == user_id)
+        own = select(Workspace.id).where(Workspace.owner_user_id == user_id)
+        return self.session.scalar(
+            select(Brand).where(
+                Brand.id == brand_id,
+                Brand.account_id == account_id,
+                Brand.workspace_id.in_(member.union(own)),
+            )
         )
 
     def soft_delete_user(self, user_id: str) -> None:

@@ -39,6 +39,28 @@ class Design(Base):
     content_id: Mapped[str | None] = mapped_column(
         ForeignKey("content_snippets.id", ondelete="SET NULL"), nullable=True
     )
+    # What a generation request asked for (null on designs made before generation existed).
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    design_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    subtype: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DesignFile(Base):
+    """A stored file of a design beyond its variants' first images: the documents, SVGs, other
+    formats, options and the assets the documents name. The user purge finds them here."""
+
+    __tablename__ = "design_files"
+
+    storage_key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    design_id: Mapped[str] = mapped_column(ForeignKey("designs.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

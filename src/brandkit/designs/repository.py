@@ -11,7 +11,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from brandkit.db import AnyRow
-from brandkit.designs.models import ContentSnippet, Design, Variant
+from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant
 from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
 
@@ -58,6 +58,26 @@ def _variant_page_query(
 class DesignsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def add_generated(self, variants: Sequence[Variant], files: Sequence[DesignFile]) -> None:
+        """A generation's variants and the rows of its other files. An asset file a user's
+        earlier design stored already keeps its first row."""
+        self.session.add_all(variants)
+        self.session.flush()
+        keys = {f.storage_key for f in files}
+        known = (
+            set(
+                self.session.scalars(
+                    select(DesignFile.storage_key).where(DesignFile.storage_key.in_(keys))
+                )
+            )
+            if keys
+            else set()
+        )
+        self.session.add_all(
+            f for f in {f.storage_key: f for f in files}.values() if f.storage_key not in known
+        )
+        self.session.flush()
 
     def design(self, account_id: str, design_id: str) -> Design | None:
         return self.session.scalar(

@@ -8,7 +8,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from brandkit.fonts.models import Font
-from brandkit.jobs.models import Job
 from brandkit.kit.pagination import Keyset, Position
 
 FONTS = Keyset(Font.name, Font.id, kind="text")
@@ -21,6 +20,18 @@ class FontsRepository:
     def add(self, *rows: object) -> None:
         self.session.add_all(rows)
         self.session.flush()
+
+    def visible(
+        self, account_id: str, user_id: str | None, font_ids: Sequence[str]
+    ) -> Sequence[Font]:
+        """The live fonts among ``font_ids`` that font/get would list to this caller."""
+        system = and_(Font.account_id.is_(None), Font.source == "system")
+        mine = and_(Font.account_id == account_id, Font.source == "user")
+        if user_id is not None:
+            mine = and_(mine, Font.user_id == user_id)
+        return self.session.scalars(
+            select(Font).where(or_(system, mine), Font.deleted_at.is_(None), Font.id.in_(font_ids))
+        ).all()
 
     def page(
         self,
@@ -47,8 +58,3 @@ class FontsRepository:
             query = query.where(func.lower(Font.name).contains(name.lower(), autoescape=True))
         query = FONTS.seek(query, after, descending=False)
         return self.session.scalars(query.limit(limit)).all()
-
-    def job(self, account_id: str, job_id: str) -> Job | None:
-        return self.session.scalars(
-            select(Job).where(Job.id == job_id, Job.account_id == account_id)
-        ).first()

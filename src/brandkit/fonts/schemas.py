@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
@@ -40,14 +40,6 @@ class GetFontsRequest(RequestModel):
     ] = None
 
 
-class RequestStatusRequest(RequestModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"requestId": "0c6b3c8e-2f1d-4d7a-9b7e-3f0e1a2b3c4d"}]}
-    )
-
-    requestId: Annotated[str, Strict(), Field(min_length=1, max_length=64)]  # noqa: N815
-
-
 class RequestIdBody(BaseModel):
     requestId: str  # noqa: N815
 
@@ -68,14 +60,6 @@ class FontsBody(BaseModel):
     meta: FontsMeta
 
 
-class RequestStatusBody(BaseModel):
-    requestId: str  # noqa: N815
-    status: Literal["pending", "processing", "completed", "failed"]
-    progress: int
-    reason: str | None
-    result: dict[str, Any] | None
-
-
 # What the services return, serialised as they are (orjson) under the response models above.
 class FontResource(TypedDict):
     id: str
@@ -91,11 +75,3 @@ class FontsPage(TypedDict):
 
 class RequestCreated(TypedDict):
     requestId: str
-
-
-class RequestStatus(TypedDict):
-    requestId: str
-    status: str
-    progress: int
-    reason: str | None
-    result: dict[str, Any] | None

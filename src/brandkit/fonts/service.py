@@ -17,18 +17,16 @@ from brandkit.fonts.schemas import (
     FontsPage,
     GetFontsRequest,
     RequestCreated,
-    RequestStatus,
 )
-from brandkit.jobs.models import Job
-from brandkit.kit.errors import NotFound, invalid
+from brandkit.kit.errors import invalid
 from brandkit.kit.ids import new_uuid
 from brandkit.kit.pagination import Pager
+from brandkit.requests import service as requests
 from brandkit.storage.base import Storage
 from brandkit.uploads import service as uploads
 
 INVALID_URL = "Invalid uploadedURL format"
-JOB_KIND = "font.create"
-_PUBLIC_STATUS = {"queued": "pending", "running": "processing"}
+REQUEST_KIND = "font"
 
 
 def create_fonts(
@@ -51,17 +49,15 @@ def create_fonts(
         claims[claimed.upload.key] = claimed.upload
     user = accounts.acting_user(session, principal, None)
     now = utcnow()
-    job = Job(
-        id=new_uuid(),
+    job = requests.create(
+        session,
         account_id=principal.account_id,
-        kind=JOB_KIND,
-        payload={"keys": list(claims), "userId": user.id},
-        attempts=1,
-        progress=100,
-        created_at=now,
-        run_after=now,
-        finished_at=now,
+        user_id=user.id,
+        kind=REQUEST_KIND,
+        params={"keys": list(claims)},
+        now=now,
     )
+    job.started_at, job.queue_wait_ms, job.progress = now, 0, 100
     parsed = []
     failure = None
     for key, upload in claims.items():
@@ -77,7 +73,7 @@ def create_fonts(
         for key, upload in claims.items():
             storage.delete(key)
             uploads.registered(session, upload)
-        job.status, job.last_error = "failed", failure
+        job.status, job.reason, job.finished_at = "failed", failure, now
     else:
         for upload, font in parsed:
             row = Font(
@@ -96,9 +92,9 @@ def create_fonts(
             uploads.registered(session, upload)
             repo.add(row)
             made.append(render_font(row))
-        job.status = "completed"
-    job.result = {"fonts": made}
-    repo.add(job)
+        job.status, job.finished_at = "completed", now
+        job.result = {"fonts": made}
+    session.flush()
     return {"requestId": job.id}
 
 
@@ -139,24 +135,3 @@ def list_fonts(
     )
     page, cursor = pager.page(rows, request.limit)
     return {"data": [render_font(f) for f in page], "meta": {"cursor": cursor}}
-
-
-def request_status(session: Session, principal: Principal, request_id: str) -> RequestStatus:
-    job = FontsRepository(session).job(principal.account_id, request_id)
-    # A general key or login token sees only its own user's requests; another user's is
-    # answered as an unknown one.
-    if (
-        job is not None
-        and not principal.at_least("super")
-        and job.payload.get("userId") != principal.user_id
-    ):
-        job = None
-    if job is None:
-        raise NotFound(f"Request not found: {request_id}")
-    return {
-        "requestId": job.id,
-        "status": _PUBLIC_STATUS.get(job.status, job.status),
-        "progress": job.progress,
-        "reason": job.last_error if job.status == "failed" else None,
-        "result": job.result,
-    }

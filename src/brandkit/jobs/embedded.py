@@ -10,6 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from brandkit.config import Settings
+from brandkit.jobs.doorbell import DOORBELL
 from brandkit.jobs.runner import Worker
 
 
@@ -29,4 +30,5 @@ async def embedded_worker(app: FastAPI) -> AsyncIterator[None]:
     finally:
         # A running job is handed back to the queue at its next check, so this returns soon.
         worker.stopping.set()
+        DOORBELL.ring()
         await anyio.to_thread.run_sync(thread.join)

@@ -9,8 +9,10 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Result, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from brandkit.db import after_commit
 from brandkit.dialects import dialect_of
 from brandkit.jobs.context import ClaimedJob
+from brandkit.jobs.doorbell import DOORBELL
 from brandkit.jobs.models import Job
 
 _PERIODIC_NAMESPACE = uuid.UUID("7b4f6f0e-6c1a-4d8e-9a57-1c1b4c0d2f11")
@@ -31,6 +33,7 @@ class JobsRepository:
         now: datetime,
     ) -> str:
         job_id = job_id or str(uuid.uuid4())
+        after_commit(self.session, DOORBELL.ring)
         self.session.execute(
             insert(Job).values(
                 id=job_id,

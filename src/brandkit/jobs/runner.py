@@ -24,6 +24,7 @@ from brandkit.config import Settings
 from brandkit.db import make_sessionmaker, transaction, utcnow
 from brandkit.jobs import registry
 from brandkit.jobs.context import ClaimedJob, Interrupted, JobContext, LeaseLost
+from brandkit.jobs.doorbell import DOORBELL
 from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.metrics import JOB_SECONDS
 from brandkit.storage.base import Storage
@@ -78,7 +79,7 @@ class Worker:
             except Exception:
                 log.exception("worker %s: error outside a job", self.name)
             if not worked:
-                self.stopping.wait(self.settings.worker_poll_seconds)
+                DOORBELL.wait(self.settings.worker_poll_seconds, self.stopping)
         log.info("worker %s stopped", self.name)
 
     def run_once(self) -> bool:

@@ -70,6 +70,12 @@ DOCUMENTED_IDS = {
     ("POST", "/super/login-user"): "loginUser",
     ("POST", "/super/delete-user"): "deleteUser",
     ("POST", "/enterprise/export-data"): "exportData",
+    ("POST", "/designs-from-content"): "postDesignsFromContent",
+    ("GET", "/designs-from-content"): "getDesignsFromContent",
+    ("POST", "/designs-from-prompt"): "postDesignsFromPrompt",
+    ("GET", "/designs-from-prompt"): "getDesignsFromPrompt",
+    ("POST", "/content-from-prompt"): "postContentFromPrompt",
+    ("GET", "/content-from-prompt"): "getContentFromPrompt",
 }
 
 

@@ -40,6 +40,10 @@ def public_address(ip: IPAddress) -> bool:
     )
 
 
+def _any_address(_ip: IPAddress) -> bool:
+    return True
+
+
 def resolve(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
@@ -74,7 +78,8 @@ class UrlFetcher:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UrlFetcher:
-        return cls(settings.fetch_max_bytes, settings.fetch_timeout_seconds)
+        allow = _any_address if settings.fetch_allow_private else public_address
+        return cls(settings.fetch_max_bytes, settings.fetch_timeout_seconds, allow=allow)
 
     def fetch(self, url: str) -> Fetched:
         deadline = time.monotonic() + self.timeout

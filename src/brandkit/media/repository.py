@@ -59,6 +59,30 @@ class MediaRepository:
             select(Media).where(*self._owned(account_id, user_id), Media.id == media_id)
         ).first()
 
+    def recent(
+        self, account_id: str, user_id: str, media_types: Sequence[str], limit: int
+    ) -> Sequence[Media]:
+        """The user's newest live uploads of these types."""
+        return self.session.scalars(
+            select(Media)
+            .where(*self._owned(account_id, user_id), Media.media_type.in_(media_types))
+            .order_by(Media.created_at.desc(), Media.id.desc())
+            .limit(limit)
+        ).all()
+
+    def usable(self, account_id: str, user_id: str, media_id: str) -> Media | None:
+        """Media a user may put in a design: its own uploads, or the built-in stock."""
+        return self.session.scalars(
+            select(Media).where(
+                Media.id == media_id,
+                Media.deleted_at.is_(None),
+                or_(
+                    and_(*self._owned(account_id, user_id)),
+                    and_(Media.system == "SYSTEM", Media.account_id.is_(None)),
+                ),
+            )
+        ).first()
+
     def soft_delete(
         self, account_id: str, user_id: str, media_ids: Sequence[str], now: datetime
     ) -> list[str]:

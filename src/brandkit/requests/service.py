@@ -1,0 +1,92 @@
+"""Requests: made by the domains that run asynchronous work, read by get-request-status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from brandkit.accounts.auth import Principal
+from brandkit.db import utcnow
+from brandkit.kit.errors import NotFound
+from brandkit.kit.ids import short_id
+from brandkit.requests.models import Request
+from brandkit.requests.repository import RequestsRepository
+from brandkit.requests.schemas import RequestStatus
+
+KINDS = ("designs", "font", "brand")
+
+
+def design_link(editor_base_url: str, design_id: str) -> str:
+    return f"{editor_base_url.rstrip('/')}/#/design/{design_id}"
+
+
+def share_link(editor_base_url: str, design_id: str) -> str:
+    return f"{editor_base_url.rstrip('/')}/#/results/{design_id}"
+
+
+def create(
+    session: Session,
+    *,
+    account_id: str,
+    user_id: str,
+    kind: str,
+    params: dict[str, object] | None = None,
+    design_id: str | None = None,
+    now: datetime | None = None,
+) -> Request:
+    request = Request(
+        id=short_id(),
+        account_id=account_id,
+        user_id=user_id,
+        kind=kind,
+        status="pending",
+        progress=0,
+        design_id=design_id,
+        params=params or {},
+        created_at=now or utcnow(),
+    )
+    RequestsRepository(session).add(request)
+    return request
+
+
+def visible(session: Session, principal: Principal, request_id: str) -> Request:
+    request = RequestsRepository(session).owned(principal.account_id, request_id)
+    # A general key or login token sees only its own user's requests; another user's is
+    # answered exactly as an unknown one.
+    if (
+        request is not None
+        and not principal.at_least("super")
+        and request.user_id != principal.user_id
+    ):
+        request = None
+    if request is None:
+        raise NotFound(f"Request not found: {request_id}")
+    return request
+
+
+def queue_wait_ms(request: Request, now: datetime) -> int:
+    if request.queue_wait_ms is not None:
+        return request.queue_wait_ms
+    if request.status == "pending":
+        return max(0, round((now - request.created_at).total_seconds() * 1000))
+    return 0
+
+
+def status(
+    session: Session, principal: Principal, request_id: str, editor_base_url: str
+) -> RequestStatus:
+    request = visible(session, principal, request_id)
+    out: RequestStatus = {
+        "queueWaitTime": queue_wait_ms(request, utcnow()),
+        "status": request.status,
+        "requestId": request.id,
+    }
+    if request.design_id is not None:
+        out["designId"] = request.design_id
+        out["link"] = design_link(editor_base_url, request.design_id)
+        out["shareLink"] = share_link(editor_base_url, request.design_id)
+    out["progress"] = request.progress
+    out["reason"] = request.reason if request.status == "failed" else None
+    out["result"] = request.result if request.status == "completed" else None
+    return out

@@ -1,0 +1,78 @@
+"""Measuring a render the way a reader sees it: each text layer's real ink (its glyphs drawn
+from the document's font file, size and line positions), the pixels behind it (the document
+rendered without its text), and what the final image actually changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from brandkit.render import raster
+from brandkit.render.color import from_hex
+from brandkit.render.compose import Composition, luminance_range, required_contrast
+from brandkit.render.document import Document, TextLayer
+from brandkit.render.fonts import FontBook
+
+Box = tuple[int, int, int, int]
+
+
+def text_layers(doc: Document) -> Iterator[TextLayer]:
+    for layer in doc["layers"]:
+        if layer["kind"] == "text":
+            yield layer
+
+
+def ink_mask(doc: Document, layer: TextLayer, book: FontBook) -> Image.Image:
+    canvas = doc["canvas"]
+    mask = Image.new("L", (canvas["width"], canvas["height"]), 0)
+    draw = ImageDraw.Draw(mask)
+    font = book.font(layer["font"], layer["size"])
+    for line in layer["lines"]:
+        draw.text((line["cx"], line["baseline"]), line["text"], font=font, fill=255,
+                  anchor="ms", direction=layer["direction"])  # fmt: skip
+    return mask
+
+
+def layer_box(layer: TextLayer) -> Box:
+    return (int(layer["x"]), int(layer["y"]), int(layer["x"] + layer["w"]),
+            int(layer["y"] + layer["h"]))  # fmt: skip
+
+
+def inside(inner: Box, outer: Box, slack: int = 1) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)  # fmt: skip
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def background(c: Composition, images: dict[str, Image.Image], book: FontBook) -> Image.Image:
+    return raster.render(c.document, images, book, include=lambda layer: layer["kind"] != "text")
+
+
+def contrast_on_ink(
+    layer: TextLayer, mask: Image.Image, behind: np.ndarray, book: FontBook
+) -> tuple[float, float]:
+    """(worst contrast of the layer's colour against the pixels under its glyphs, required)."""
+    from brandkit.render.color import contrast_with_range
+
+    ink = np.asarray(mask) >= 128
+    if not ink.any():
+        return 0.0, 1.0
+    lo, hi = luminance_range(behind[ink])
+    need = required_contrast(layer["size"], book.face(layer["font"]).weight)
+    return contrast_with_range(from_hex(layer["color"]), lo, hi), need
+
+
+def changed_outside_text(c: Composition, behind: Image.Image) -> int:
+    """Pixels the text drawing changed outside every text layer's box (should be none)."""
+    diff = np.abs(np.asarray(c.image, dtype=np.int16) - np.asarray(behind, dtype=np.int16))
+    changed = diff.max(axis=2) > 8
+    allowed = np.zeros(changed.shape, dtype=bool)
+    for layer in text_layers(c.document):
+        x0, y0, x1, y1 = layer_box(layer)
+        allowed[max(0, y0 - 1) : y1 + 1, max(0, x0 - 1) : x1 + 1] = True
+    return int((changed & ~allowed).sum())
