@@ -123,6 +123,7 @@ class Factory:
         step: timedelta = timedelta(seconds=1),
         system: str = "USER",
         brand_id: str | None = None,
+        file_name: str = "f.jpeg",
         **extra: Any,
     ) -> list[Media]:
         t0 = start or utcnow() - step * count
@@ -137,7 +138,7 @@ class Factory:
                 sub_type=sub_type,
                 system=system,
                 storage_key=f"media/{short_id()}.jpeg",
-                file_name="f.jpeg",
+                file_name=file_name,
                 content_type="image/jpeg",
                 meta={},
                 created_at=t0 + step * i,

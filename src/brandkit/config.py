@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(20.0, gt=0)
     # Variants rendered per request are capped by the API (1-4); each gets this many options.
     render_options: int = Field(1, ge=0, le=3)
+    # Test-only: a pause after each rendered variant, so that a test can kill a worker mid-way.
+    render_variant_sleep_seconds: float = Field(0.0, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -30,19 +30,33 @@ def ink_mask(doc: Document, layer: TextLayer, book: FontBook) -> Image.Image:
     draw = ImageDraw.Draw(mask)
     font = book.font(layer["font"], layer["size"])
     for line in layer["lines"]:
-        draw.text((line["cx"], line["baseline"]), line["text"], font=font, fill=255,
-                  anchor="ms", direction=layer["direction"])  # fmt: skip
+        draw.text(
+            (line["cx"], line["baseline"]),
+            line["text"],
+            font=font,
+            fill=255,
+            anchor="ms",
+            direction=layer["direction"],
+        )
     return mask
 
 
 def layer_box(layer: TextLayer) -> Box:
-    return (int(layer["x"]), int(layer["y"]), int(layer["x"] + layer["w"]),
-            int(layer["y"] + layer["h"]))  # fmt: skip
+    return (
+        int(layer["x"]),
+        int(layer["y"]),
+        int(layer["x"] + layer["w"]),
+        int(layer["y"] + layer["h"]),
+    )
 
 
 def inside(inner: Box, outer: Box, slack: int = 1) -> bool:
-    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
-            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)  # fmt: skip
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
 
 
 def overlap(a: Box, b: Box) -> bool:

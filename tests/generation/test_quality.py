@@ -172,9 +172,13 @@ def test_rule6_every_character_has_a_glyph_and_rtl_is_rtl(rendered: dict[str, An
 
 def test_rule6_font_groups_are_used() -> None:
     heading, sub, body = "qx-Q-ZC2w2k", "nkUNWxCHu5U", "RXrwoAikn90"
-    spec = DesignSpec(1080, 1080, {"title": "Hello there", "subtext": "A short line",
-                                   "text": "Body copy for the design."}, seed=1,
-                      fonts=(heading, sub, body))  # fmt: skip
+    spec = DesignSpec(
+        1080,
+        1080,
+        {"title": "Hello there", "subtext": "A short line", "text": "Body copy for the design."},
+        seed=1,
+        fonts=(heading, sub, body),
+    )
     [comp] = compose(spec, 0, BOOK, ASSETS, options=0)
     fonts = {layer["block"]: layer["font"] for layer in text_layers(comp.document)}
     assert fonts == {"title": heading, "subtext": sub, "text": body}

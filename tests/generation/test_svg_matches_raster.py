@@ -56,8 +56,9 @@ def test_the_difference_measure_sees_a_wrong_layer() -> None:
         if layer["kind"] == "text":
             for line in layer["lines"]:
                 line["baseline"] += doc["canvas"]["height"] / 10
-    moved = resvg_py.svg_to_bytes(svg_string=to_svg(doc, URIS.__getitem__),
-                                  font_files=FONT_FILES, skip_system_fonts=True)  # fmt: skip
+    moved = resvg_py.svg_to_bytes(
+        svg_string=to_svg(doc, URIS.__getitem__), font_files=FONT_FILES, skip_system_fonts=True
+    )
     mean, p99 = perceptual_difference(comp.image, Image.open(io.BytesIO(bytes(moved))))
     assert mean > MEAN_LIMIT or p99 > P99_LIMIT
 

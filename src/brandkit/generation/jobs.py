@@ -6,6 +6,7 @@ worker is published exactly once. Files are written under the same keys by every
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,4 +315,6 @@ def _make(ctx: JobContext, snap: _Snapshot) -> Made:
         ctx.progress = min(99, progress)
         with transaction(ctx.sessions, write=True) as session:
             RequestsRepository(session).set_progress(snap.id, ctx.progress)
+        if ctx.settings.render_variant_sleep_seconds:
+            time.sleep(ctx.settings.render_variant_sleep_seconds)
     return made

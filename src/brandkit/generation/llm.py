@@ -20,7 +20,7 @@ log = logging.getLogger("brandkit.copywriter")
 
 _SYSTEM = (
     "You write the text of marketing designs. Answer with one JSON object only: "
-    '{"contentSuggestions": [<content>, ...]} with 1 to 3 content objects. A content object '
+    '{{"contentSuggestions": [<content>, ...]}} with 1 to 3 content objects. A content object '
     "uses only these keys: {blocks}. Every value is a short non-empty string, except bulletlist "
     "and numberedlist, which are lists of 1 to 10 short strings. Include title. Use only facts "
     "the prompt gives (offers, dates, contacts); do not invent them. Write in {language}."
