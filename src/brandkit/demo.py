@@ -22,12 +22,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
-from brandkit.accounts.auth import SCOPES
+from brandkit.accounts.auth import SCOPES, Principal
 from brandkit.accounts.models import Account, ApiKey, Brand, User, Workspace, WorkspaceMember
 from brandkit.config import Settings
 from brandkit.contacts.demo import seed_marketing
 from brandkit.db import make_engine, make_sessionmaker, transaction, utcnow
 from brandkit.designs.models import ContentSnippet, Design, Variant
+from brandkit.generation import service as generation
+from brandkit.generation.schemas import DesignsFromContentRequest
 from brandkit.kit.ids import brand_id, media_id, new_uuid, short_id
 from brandkit.kit.mediatypes import CONTENT_TYPES, MEDIA_KINDS
 from brandkit.media.models import Media
@@ -39,14 +41,20 @@ KEY_FILE = "demo-key"
 KEY_USER = "admin"
 USERS = ("alice", "bob", "carol")
 SPREAD = timedelta(days=120)
-DESIGNS_PER_USER = 6
-SHARED_DESIGNS = 4
-VARIANTS_PER_DESIGN = 16
+DESIGNS_PER_USER = 3
+VARIANTS_PER_DESIGN = 4
 CONTENT_PER_USER = 12
 MEDIA_PER_TYPE = 2
 SYSTEM_MEDIA_PER_TYPE = 2
-# Nominal sizes of the formats the editor makes; the files are drawn at a quarter of that.
-FORMATS = ((1080, 1080), (1080, 1920), (1200, 628), (1080, 1350))
+# The design types the demo asks the engine for: square, portrait, story, wide and banner.
+FORMATS = (
+    ("instagram", "instagram-post-small"),
+    ("instagram", "instagram-portrait-ad-small"),
+    ("facebook", "facebook-ad"),
+    ("email", "rectangle"),
+    ("displayAds", "displayAds-leaderboard"),
+    ("instagram", "instagram-story-small"),
+)
 PALETTE = ("#1f3a93", "#e4572e", "#17bebb", "#ffc914", "#76b041", "#2e282a", "#f2f2f2", "#9b5de5")
 
 
@@ -128,31 +136,132 @@ def load_demo(
                     progress(seeder.__name__.removeprefix("seed_").replace("_", " "))
                 seeder(ctx)
                 session.flush()
+        # The design requests are made; the engine renders them as a worker would.
+        if progress is not None:
+            progress("rendering designs")
+        rendered = render_requests(settings, engine, ctx.storage, progress)
+        ctx.made["variants"] = spread_designs(engine, ctx, ctx.made.get("designs", 0))
+        ctx.made["renders"] = rendered
         write_token(settings, issued.token)
         return DemoInfo(account.id, issued.token, ctx.made)
     finally:
         engine.dispose()
 
 
+def render_requests(
+    settings: Settings, engine: Engine, storage: Storage, progress: Callable[[str], None] | None
+) -> int:
+    """Run the queued generation jobs in this process, through the job runner."""
+    import brandkit.tasks  # noqa: F401  (the job handlers, as an entry point loads them)
+    from brandkit.jobs.runner import Worker
+
+    worker = Worker(
+        engine, settings.model_copy(update={"render_variant_sleep_seconds": 0}), storage
+    )
+    done = 0
+    while worker.run_once():
+        done += 1
+        if progress is not None:
+            progress(f"rendering designs ({done} done)")
+    return done
+
+
+def spread_designs(engine: Engine, ctx: DemoContext, count: int) -> int:
+    """Date the rendered designs over the last 120 days (the lists and export-data then have
+    history to page through), and save one option of every other design as an EDITED variant,
+    as a person who picked another palette in the editor would."""
+    rng = random.Random(11)
+    made = 0
+    with transaction(make_sessionmaker(engine), write=True) as session:
+        designs = session.scalars(
+            select(Design).where(Design.account_id == ctx.account_id).order_by(Design.id)
+        ).all()
+        for i, design in enumerate(designs):
+            created = ctx.now - rng.random() * SPREAD
+            design.created_at = created
+            variants = session.scalars(
+                select(Variant).where(Variant.design_id == design.id).order_by(Variant.id)
+            ).all()
+            for j, variant in enumerate(variants):
+                variant.created_at = created + timedelta(seconds=j)
+                made += 1
+            if i % 2 == 0 and variants and variants[0].meta.get("options"):
+                first = variants[0]
+                option_key = first.storage_key.rsplit(".", 1)[0] + "_1.jpg"
+                session.add(
+                    Variant(
+                        id=short_id(),
+                        account_id=first.account_id,
+                        design_id=design.id,
+                        user_id=first.user_id,
+                        workspace_id=first.workspace_id,
+                        variant_type="EDITED",
+                        storage_key=option_key,
+                        width=first.width,
+                        height=first.height,
+                        meta={**first.meta, "editedFrom": first.id},
+                        created_at=min(ctx.now, created + rng.random() * timedelta(days=5)),
+                    )
+                )
+                made += 1
+    return made
+
+
 def seed_designs(ctx: DemoContext) -> None:
-    """Brands, content snippets, designs and their GENERATED and EDITED variants with images."""
+    """Brands, content snippets, and design requests for the engine: every user's designs are
+    made from its own snippets, in its brand's colours, with one of its photos."""
     brands: dict[str, Brand] = {}
     for name, (_, workspace) in ctx.users.items():
         brands[workspace.id] = _brand(ctx, workspace, f"{name.title()} Studio")
     shared = ctx.shared_workspace
     brands[shared.id] = _brand(ctx, shared, "Demo Co.")
-
+    ctx.session.flush()
+    key = ctx.session.scalar(select(ApiKey).where(ApiKey.account_id == ctx.account_id))
+    assert key is not None
+    principal = Principal(
+        account_id=ctx.account_id,
+        key_id=key.id,
+        tier="enterprise",
+        scopes=frozenset(SCOPES),
+        user_id=ctx.admin.id,
+    )
+    links = generation.Links(ctx.settings.editor_base_url)
     for name, (user, workspace) in ctx.users.items():
         snippets = [_snippet(ctx, user, workspace, i) for i in range(CONTENT_PER_USER)]
         ctx.session.add_all(snippets)
         ctx.count("content", len(snippets))
-        designs = DESIGNS_PER_USER if name != KEY_USER else 2
-        for i in range(designs):
-            _design(ctx, user, workspace, brands[workspace.id], snippets[i % len(snippets)])
-    people = [user for user, _ in ctx.users.values()]
-    for i in range(SHARED_DESIGNS):
-        author = people[i % len(people)]
-        _design(ctx, author, shared, brands[shared.id], None)
+        ctx.session.flush()
+        photos = [
+            m.id
+            for m in ctx.session.scalars(
+                select(Media).where(Media.user_id == user.id, Media.media_type == "photo")
+            )
+        ]
+        for i in range(DESIGNS_PER_USER):
+            snippet = snippets[i % len(snippets)]
+            design_type, subtype = FORMATS[(ctx.made.get("designs", 0) + i) % len(FORMATS)]
+            content: dict[str, object] = {"title": snippet.title, "button": "Learn more"}
+            if design_type != "displayAds":
+                content |= {"subtext": snippet.subtitle, "bulletlist": snippet.bulletlist}
+            body = DesignsFromContentRequest.model_validate(
+                {
+                    "name": snippet.title,
+                    "type": design_type,
+                    "subtype": subtype,
+                    "numOfVariants": VARIANTS_PER_DESIGN,
+                    "content": content,
+                    "abstractUserId": name,
+                    "seed": ctx.rng.randrange(2**31),
+                    "assets": (
+                        {"siviAssets": [{"mId": photos[i % len(photos)]}]}
+                        if photos and i % 3 != 2
+                        else {}
+                    ),
+                    "settings": {"mode": "brand", "currentbId": brands[workspace.id].id},
+                }
+            )
+            generation.create_generation(ctx.session, principal, body, links)
+            ctx.count("designs", 1)
 
 
 def seed_media(ctx: DemoContext) -> None:
@@ -176,7 +285,8 @@ def seed_marketing_data(ctx: DemoContext) -> None:
     ctx.made.update(seed_marketing(ctx.session, ctx.account_id, ctx.rng, ctx.now))
 
 
-SEEDERS: list[Callable[[DemoContext], None]] = [seed_designs, seed_media, seed_marketing_data]
+# Media first: the designs use the users' photos.
+SEEDERS: list[Callable[[DemoContext], None]] = [seed_media, seed_designs, seed_marketing_data]
 
 
 def _brand(ctx: DemoContext, workspace: Workspace, name: str) -> Brand:
@@ -186,7 +296,7 @@ def _brand(ctx: DemoContext, workspace: Workspace, name: str) -> Brand:
         workspace_id=workspace.id,
         name=name,
         colors=ctx.rng.sample(PALETTE, 3),
-        fonts=["Inter", "Playfair Display"],
+        fonts=[],
         logos=[],
         created_at=ctx.now - SPREAD,
     )
@@ -210,68 +320,6 @@ def _snippet(ctx: DemoContext, user: User, workspace: Workspace, i: int) -> Cont
         bulletlist=["Limited time", "Free shipping", f"Code DEMO{i + 1}"],
         created_at=ctx.moment(),
     )
-
-
-def _design(
-    ctx: DemoContext,
-    user: User,
-    workspace: Workspace,
-    brand: Brand,
-    content: ContentSnippet | None,
-) -> None:
-    created = ctx.moment()
-    design = Design(
-        id=new_uuid(),
-        account_id=ctx.account_id,
-        user_id=user.id,
-        workspace_id=workspace.id,
-        brand_id=brand.id,
-        content_id=content.id if content else None,
-        created_at=created,
-    )
-    ctx.session.add(design)
-    ctx.session.flush()
-    for i in range(VARIANTS_PER_DESIGN):
-        # The system generates a batch at once; people edit a few of them later.
-        edited = i % 4 == 3
-        variant_type = "EDITED" if edited else "GENERATED"
-        at = created + timedelta(seconds=i)
-        if edited:
-            at = min(ctx.now, created + ctx.rng.random() * timedelta(days=5))
-        width, height = FORMATS[ctx.rng.randrange(len(FORMATS))]
-        variant_id = short_id()
-        key = f"variants/{ctx.account_id}/{variant_type.lower()}/{design.id}--{variant_id}.jpg"
-        ctx.storage.put_bytes(key, _variant_image(ctx.rng, brand, width, height), "image/jpeg")
-        ctx.session.add(
-            Variant(
-                id=variant_id,
-                account_id=ctx.account_id,
-                design_id=design.id,
-                user_id=user.id,
-                workspace_id=workspace.id,
-                variant_type=variant_type,
-                storage_key=key,
-                width=width,
-                height=height,
-                meta={},
-                created_at=at,
-            )
-        )
-    ctx.count("designs", 1)
-    ctx.count("variants", VARIANTS_PER_DESIGN)
-
-
-def _variant_image(rng: random.Random, brand: Brand, width: int, height: int) -> bytes:
-    w, h = width // 4, height // 4
-    image = Image.new("RGB", (w, h), brand.colors[0])
-    draw = ImageDraw.Draw(image)
-    for _ in range(3):
-        x, y = rng.randrange(w), rng.randrange(h)
-        r = rng.randrange(10, max(11, w // 3))
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.choice(brand.colors))
-    draw.rectangle((w // 10, h * 3 // 5, w * 9 // 10, h * 3 // 5 + h // 8), fill=brand.colors[2])
-    draw.text((w // 10 + 4, h * 3 // 5 + 4), brand.name, fill="#ffffff")
-    return _encode(image, "jpeg")
 
 
 _EXTENSION = {
