@@ -4,7 +4,9 @@ the editor opens it, and the quality tests read its layers. Its JSON schema is v
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal
+
+from typing_extensions import NotRequired, TypedDict
 
 SCHEMA = "brandkit.design/1"
 
@@ -138,3 +140,11 @@ class Document(TypedDict):
     assets: dict[str, AssetRef]
     fonts: dict[str, FontRef]
     instructions: NotRequired[list[str]]
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of the document, as docs/design-document.schema.json holds it."""
+    from pydantic import TypeAdapter
+
+    schema: dict[str, object] = TypeAdapter(Document).json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA, **schema}
