@@ -3,15 +3,21 @@ list the variants, fetch the images."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import orjson
 import pytest
+from sqlalchemy import select
 
+from brandkit.db import transaction
+from brandkit.designs.models import Variant
 from brandkit.generation.schemas import GenerationCreatedBody
 from brandkit.kit.schemas import Envelope
+from brandkit.render.system_fonts import BY_ID, face_path
 from brandkit.requests.schemas import RequestStatusBody
 from tests.factories import Factory
-from tests.generation.conftest import AssetServer, fetch_image, wait_done
+from tests.generation.conftest import AssetServer, fetch_image, photo_bytes, wait_done
 from tests.storage.conftest import Live
 
 CONTENT = {
@@ -98,3 +104,54 @@ def test_prompt_with_the_built_in_writer(gen: Live, factory: Factory) -> None:
     assert done["status"] == "completed", done
     [variant] = done["result"]["variations"]
     assert fetch_image(gen.http, variant["variantImageUrl"]).size == (800, 800)
+
+
+def test_user_fonts_and_library_media_in_a_design(gen: Live, factory: Factory) -> None:
+    """A font uploaded through font/create is usable by id in fontGroups, and a photo of the
+    caller's library by mId in siviAssets; the variants then show in export-data too."""
+    t = factory.tenant()
+    font_file = face_path(BY_ID["zObKjN-Lw5Q"]).read_bytes()  # Lato Bold, as a user's own file
+    grant = gen.presign(t, type="font", extension="ttf")
+    assert gen.put(grant, font_file).status_code == 200
+    r = gen.call("/font/create", {"uploadedURL": grant["uploadUrl"]}, t).json()["body"]
+    font_id = gen.call("/get-request-status", r, t).json()["body"]["result"]["fonts"][0]["id"]
+    grant = gen.upload(t, photo_bytes(fmt="PNG"), type="photo", extension="png")
+    media = gen.call("/media/create", {"type": "photo", "uploadUrl": grant["uploadUrl"]}, t)
+    mid = media.json()["body"]["media"]["mId"]
+    body = {
+        "name": "Own font",
+        "type": "email",
+        "subtype": "rectangle",
+        "numOfVariants": 2,
+        "content": {"title": "Autumn edit", "subtext": "Knits and coats"},
+        "assets": {"siviAssets": [{"mId": mid}]},
+        "fontGroups": [
+            {"id": font_id, "type": "heading", "addedBy": "user"},
+            {"id": "RXrwoAikn90", "type": "subHeading"},
+            {"id": "RXrwoAikn90", "type": "body"},
+        ],
+    }
+    r = gen.call("/designs-from-content", body, t)
+    assert r.status_code == 200, r.text
+    done = wait_done(gen, t, r.json()["body"]["requestId"])
+    assert done["status"] == "completed", done
+    with transaction(factory.sessions) as s:
+        variants = list(s.scalars(select(Variant).where(Variant.design_id == done["designId"])))
+    assert len(variants) == 2
+    for variant in variants:
+        doc = orjson.loads(gen.storage.read_bytes(str(variant.meta["document"])))
+        layers = doc["layers"]
+        title = next(x for x in layers if x["kind"] == "text" and x["block"] == "title")
+        assert title["font"] == font_id
+        assert doc["fonts"][font_id]["family"] == "Lato"
+        assert [x for x in layers if x["kind"] == "image" and x["role"] == "image"]
+        svg = gen.storage.read_bytes(str(variant.meta["svg"])).decode()
+        assert svg.startswith("<svg")
+        assert "Autumn" in svg
+    now = int(time.time())
+    exported = gen.call(
+        "/enterprise/export-data",
+        {"abstractUserId": "admin", "startDate": now - 3600, "endDate": now + 60},
+        t,
+    ).json()["body"]
+    assert {v.id for v in variants} <= {v["variantId"] for v in exported["variants"]}
