@@ -4,9 +4,9 @@ the editor opens it, and the quality tests read its layers. Its JSON schema is v
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 SCHEMA = "brandkit.design/1"
 
