@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -32,6 +32,8 @@ storage_app = typer.Typer(help="The file store (local folder or S3 bucket).", no
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(storage_app, name="storage")
 app.add_typer(keys_app, name="keys")
+credits_app = typer.Typer(help="Accounts' credits per billing cycle.", no_args_is_help=True)
+app.add_typer(credits_app, name="credits")
 console = Console()
 
 
@@ -279,6 +281,50 @@ def keys_rotate(key_id: str, as_json: JsonOption = False) -> None:
     with _transaction(write=True) as session:
         issued = accounts.rotate_key(session, key_id)
     _emit_one(issued.token, "token", as_json)
+
+
+@credits_app.command("set")
+def credits_set(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    credits: Annotated[int, typer.Option(min=0, help="Credits of the new cycle.")],
+    days: Annotated[float, typer.Option(min=1, help="Length of the billing cycle.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a billing cycle for the account now, with this many credits (the current cycle
+    ends). An account without a cycle has no credit cap."""
+    from brandkit.credits import service as credit_service
+    from brandkit.db import utcnow
+
+    with _transaction(write=True) as session:
+        if AccountsRepository(session).account(account) is None:
+            raise ConfigurationError(f"no account {account}")
+        cycle = credit_service.set_cycle(session, account, credits, days, utcnow())
+    _emit([_cycle_row(cycle)], as_json)
+
+
+@credits_app.command("show")
+def credits_show(
+    account: Annotated[str, typer.Option(help="The account's id.")], as_json: JsonOption = False
+) -> None:
+    """The account's current cycle: credits granted and used, and when it ends."""
+    from brandkit.credits import service as credit_service
+    from brandkit.db import utcnow
+
+    with _transaction() as session:
+        cycle = credit_service.balance(session, account, utcnow())
+    if cycle is None:
+        _emit([{"account": account, "granted": "unlimited", "used": "", "ends": ""}], as_json)
+        return
+    _emit([_cycle_row(cycle)], as_json)
+
+
+def _cycle_row(cycle: Any) -> dict[str, str]:
+    return {
+        "account": cycle.account_id,
+        "granted": str(cycle.granted),
+        "used": str(cycle.used),
+        "ends": cycle.ends_at.isoformat(),
+    }
 
 
 @storage_app.command("init")

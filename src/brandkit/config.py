@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(20.0, gt=0)
     # Variants rendered per request are capped by the API (1-4); each gets this many options.
     render_options: int = Field(1, ge=0, le=3)
+    # Credits a generated variant costs (SPEC 8).
+    credits_per_variant: int = Field(1, ge=0)
+    # Design requests in flight (queued or rendering) at once, by who makes them: a general key's
+    # user, an end user a super key acts for, a super key's account, an enterprise account
+    # (quota-and-limits: concurrency + queue). Over it, a 429 with Retry-After.
+    generation_in_flight_general: int = Field(14, ge=1)
+    generation_in_flight_end_user: int = Field(8, ge=1)
+    generation_in_flight_super: int = Field(25, ge=1)
+    generation_in_flight_enterprise: int = Field(250, ge=1)
     # Test-only: a pause after each rendered variant, so that a test can kill a worker mid-way.
     render_variant_sleep_seconds: float = Field(0.0, ge=0)
 

@@ -2,6 +2,7 @@
 
 from brandkit.accounts.models import Account, ApiKey, Brand, User, Workspace, WorkspaceMember
 from brandkit.contacts.models import Activity, Contact, Segment, SegmentMember
+from brandkit.credits.models import CreditCycle, CreditEntry
 from brandkit.db import Base
 from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant
 from brandkit.exports.models import Export
@@ -19,6 +20,8 @@ __all__ = [
     "Brand",
     "Contact",
     "ContentSnippet",
+    "CreditCycle",
+    "CreditEntry",
     "Design",
     "DesignFile",
     "Export",

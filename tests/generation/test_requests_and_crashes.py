@@ -18,7 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from brandkit.config import Settings
-from brandkit.db import transaction
+from brandkit.credits import service as credits
+from brandkit.credits.models import CreditCycle, CreditEntry
+from brandkit.db import transaction, utcnow
 from brandkit.designs.models import DesignFile, Variant
 from brandkit.jobs.models import Job
 from brandkit.requests.models import Request
@@ -89,6 +91,8 @@ def test_a_worker_killed_mid_request_is_taken_over(
     client: TestClient, app: FastAPI, factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
     t = factory.tenant()
+    with transaction(factory.sessions, write=True) as s:
+        cycle_id = credits.set_cycle(s, t.account_id, 10, 30, utcnow()).id
     r = client.post("/designs-from-content", json=BODY, headers=t.headers)
     assert r.status_code == 200, r.text
     request_id = r.json()["body"]["requestId"]
@@ -148,3 +152,10 @@ def test_a_worker_killed_mid_request_is_taken_over(
         assert job.attempts == 2
     for key in keys:
         assert app.state.storage.exists(key), key
+    # Debited once, for the four variants made, whatever the attempts.
+    with transaction(factory.sessions) as s:
+        cycle = s.get(CreditCycle, cycle_id)
+        assert cycle is not None
+        assert cycle.used == 4
+        entries = list(s.scalars(select(CreditEntry.amount)))
+        assert entries == [4]

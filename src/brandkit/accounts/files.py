@@ -46,6 +46,15 @@ def hide(storage: Storage, keys: Sequence[str]) -> None:
             storage.move(key, DELETED_PREFIX + key, content_type)
 
 
+def unhide(storage: Storage, keys: Sequence[str]) -> None:
+    """Serve hidden files again (a reactivated user's); a file not hidden is left as it is."""
+    for key in keys:
+        hidden = DELETED_PREFIX + key
+        if storage.exists(hidden):
+            content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+            storage.move(hidden, key, content_type)
+
+
 def delete_everywhere(storage: Storage, keys: Sequence[str]) -> None:
     """Delete the files, hidden or not (deleting a missing file is a no-op)."""
     for key in keys:

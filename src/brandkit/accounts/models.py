@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brandkit.db import Base, UTCDateTime, utcnow
@@ -53,6 +53,9 @@ class User(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     abstract_user_id: Mapped[str] = mapped_column(String(200))
+    # Credits the user may spend per billing cycle; -1: no limit of its own (set-user-credit-limit).
+    credit_limit: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
+    plan_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

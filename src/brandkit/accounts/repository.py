@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
@@ -115,6 +117,26 @@ class AccountsRepository:
                 Brand.workspace_id.in_(member.union(own)),
             )
         )
+
+    def deleted_user(self, account_id: str, abstract_user_id: str, since: datetime) -> User | None:
+        """The user of this abstract id deleted most recently, if after ``since``."""
+        return self.session.scalar(
+            select(User)
+            .where(
+                User.account_id == account_id,
+                User.abstract_user_id == abstract_user_id,
+                User.deleted_at.is_not(None),
+                User.deleted_at > since,
+            )
+            .order_by(User.deleted_at.desc())
+            .limit(1)
+        )
+
+    def restore_user(self, user_id: str) -> None:
+        self.session.execute(update(User).where(User.id == user_id).values(deleted_at=None))
+
+    def set_user(self, user_id: str, **values: object) -> None:
+        self.session.execute(update(User).where(User.id == user_id).values(**values))
 
     def soft_delete_user(self, user_id: str) -> None:
         self.session.execute(update(User).where(User.id == user_id).values(deleted_at=utcnow()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from brandkit.accounts.auth import SCOPES, TIERS, Principal
 from brandkit.accounts.models import Account, ApiKey, User, Workspace, WorkspaceMember
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.accounts.tokens import hash_secret, new_key_id, new_secret
-from brandkit.db import after_commit
+from brandkit.db import after_commit, utcnow
 from brandkit.kit.errors import BadRequest, Forbidden, InvalidInput, NotFound
 from brandkit.kit.ids import new_uuid
 from brandkit.storage.base import Storage
@@ -150,4 +151,32 @@ def delete_user(session: Session, account_id: str, abstract_user_id: str, storag
     AccountsRepository(session).soft_delete_user(user.id)
     keys = files.user_file_keys(session, [user.id])
     after_commit(session, lambda: files.hide(storage, keys))
+    return user
+
+
+def reactivate_user(
+    session: Session, account_id: str, abstract_user_id: str, purge_days: float, storage: Storage
+) -> User:
+    """Undo a delete inside the purge window: the user, its data and its files come back. A user
+    never deleted, past the window, or whose abstract id a new user took meanwhile: 400."""
+    repo = AccountsRepository(session)
+    since = utcnow() - timedelta(days=purge_days)
+    user = repo.deleted_user(account_id, abstract_user_id, since)
+    if user is None or repo.live_user_by_abstract_id(account_id, abstract_user_id) is not None:
+        raise BadRequest(USER_DOES_NOT_EXIST)
+    repo.restore_user(user.id)
+    keys = files.user_file_keys(session, [user.id])
+    after_commit(session, lambda: files.unhide(storage, keys))
+    return user
+
+
+def set_credit_limit(session: Session, account_id: str, abstract_user_id: str, limit: int) -> User:
+    user = find_user(session, account_id, abstract_user_id)
+    AccountsRepository(session).set_user(user.id, credit_limit=limit)
+    return user
+
+
+def set_plan(session: Session, account_id: str, abstract_user_id: str, plan_id: str) -> User:
+    user = find_user(session, account_id, abstract_user_id)
+    AccountsRepository(session).set_user(user.id, plan_id=plan_id)
     return user

@@ -23,6 +23,9 @@ router = APIRouter(route_class=TransactionalRoute, tags=["generation"], response
 
 GENERATION_ERRORS = envelope_errors(
     e400="User does not exist (abstractUserId of no live user of the account)",
+    e402="Not enough credits to complete the transaction (the account's billing cycle)",
+    e429="Insufficient credit limit (the end user's own limit), or Rate limit exceeded. "
+    "Please try again later. (too many requests in flight; Retry-After)",
     e422="Invalid input (errors[] names each field), or Invalid type and subType combination",
 )
 
@@ -31,7 +34,12 @@ def _links(settings: SettingsDep) -> service.Links:
     return service.Links(settings.editor_base_url)
 
 
+def _quota(settings: SettingsDep) -> service.Quota:
+    return service.Quota.of(settings)
+
+
 Links = Annotated[service.Links, Depends(_links)]
+Quota = Annotated[service.Quota, Depends(_quota)]
 
 
 @router.post(
@@ -40,11 +48,15 @@ Links = Annotated[service.Links, Depends(_links)]
     responses=GENERATION_ERRORS,
 )
 def designs_from_content(
-    body: DesignsFromContentRequest, principal: GeneralKey, session: WriteSession, links: Links
+    body: DesignsFromContentRequest,
+    principal: GeneralKey,
+    session: WriteSession,
+    links: Links,
+    quota: Quota,
 ) -> JSONBytes:
     """Queue a design made from structured content: ``numOfVariants`` variants rendered by the
     layout engine. Poll get-request-status with the ``requestId``."""
-    return envelope(service.create_generation(session, principal, body, links))
+    return envelope(service.create_generation(session, principal, body, links, quota))
 
 
 @router.get(
@@ -57,9 +69,10 @@ def designs_from_content_query(
     params: Annotated[DesignsFromContentRequest, Depends(query_params(DesignsFromContentRequest))],
     session: WriteSession,
     links: Links,
+    quota: Quota,
 ) -> JSONBytes:
     """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
-    return envelope(service.create_generation(session, principal, params, links))
+    return envelope(service.create_generation(session, principal, params, links, quota))
 
 
 @router.post(
@@ -68,11 +81,15 @@ def designs_from_content_query(
     responses=GENERATION_ERRORS,
 )
 def designs_from_prompt(
-    body: DesignsFromPromptRequest, principal: GeneralKey, session: WriteSession, links: Links
+    body: DesignsFromPromptRequest,
+    principal: GeneralKey,
+    session: WriteSession,
+    links: Links,
+    quota: Quota,
 ) -> JSONBytes:
     """Queue a design made from a prompt: the copywriter (the configured model, or the built-in
     rule-based writer) writes the content, then the layout engine renders it."""
-    return envelope(service.create_generation(session, principal, body, links))
+    return envelope(service.create_generation(session, principal, body, links, quota))
 
 
 @router.get(
@@ -85,9 +102,10 @@ def designs_from_prompt_query(
     params: Annotated[DesignsFromPromptRequest, Depends(query_params(DesignsFromPromptRequest))],
     session: WriteSession,
     links: Links,
+    quota: Quota,
 ) -> JSONBytes:
     """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
-    return envelope(service.create_generation(session, principal, params, links))
+    return envelope(service.create_generation(session, principal, params, links, quota))
 
 
 @router.post(

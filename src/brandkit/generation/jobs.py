@@ -13,6 +13,7 @@ from typing import Any
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from brandkit.credits import service as credits
 from brandkit.db import transaction, utcnow
 from brandkit.designs.models import DesignFile, Variant
 from brandkit.designs.repository import DesignsRepository
@@ -61,11 +62,14 @@ class Made:
 def _mark_failed(session: Session, payload: dict[str, Any], error: str) -> None:
     log.error("design request %s failed: %s", payload.get("requestId"), error)
     RequestsRepository(session).fail(payload["requestId"], "Server internal error", utcnow())
+    credits.settle(session, payload["requestId"], 0, utcnow())
 
 
 def _fail(request_id: str, reason: str) -> Finish:
     def finish(session: Session) -> None:
         RequestsRepository(session).fail(request_id, reason, utcnow())
+        # A failed request refunds everything it reserved.
+        credits.settle(session, request_id, 0, utcnow())
 
     return finish
 
@@ -106,6 +110,8 @@ def generate(ctx: JobContext) -> Finish | None:
         if snapshot.writer:
             repo.set_writer(request_id, snapshot.writer)
         repo.complete(request_id, {"variations": made.variations}, utcnow())
+        cost = int(snapshot.params.get("creditsPerVariant", 1))
+        credits.settle(session, request_id, cost * len(made.variants), utcnow())
 
     return finish
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
 from brandkit.accounts.repository import AccountsRepository
+from brandkit.config import Settings
+from brandkit.credits import service as credits
 from brandkit.db import utcnow
 from brandkit.designs.models import Design
 from brandkit.fonts.repository import FontsRepository
@@ -24,11 +26,12 @@ from brandkit.generation.schemas import (
     GenerationCreated,
 )
 from brandkit.jobs.repository import JobsRepository
-from brandkit.kit.errors import FieldError, InvalidInput, invalid
+from brandkit.kit.errors import FieldError, InvalidInput, RateLimited, invalid
 from brandkit.kit.ids import new_uuid
 from brandkit.media.repository import MediaRepository
 from brandkit.render.color import parse_color, to_hex
 from brandkit.requests import service as requests
+from brandkit.requests.repository import RequestsRepository
 
 TYPE_MESSAGE = "Invalid type and subType combination"
 GENERATE_JOB = "design.generate"
@@ -38,6 +41,51 @@ FONT_ORDER = ("heading", "subHeading", "body")
 @dataclass(frozen=True)
 class Links:
     editor_base_url: str
+
+
+@dataclass(frozen=True)
+class Quota:
+    credits_per_variant: int = 1
+    in_flight_general: int = 14
+    in_flight_end_user: int = 8
+    in_flight_super: int = 25
+    in_flight_enterprise: int = 250
+
+    @classmethod
+    def of(cls, settings: Settings) -> Quota:
+        return cls(
+            settings.credits_per_variant,
+            settings.generation_in_flight_general,
+            settings.generation_in_flight_end_user,
+            settings.generation_in_flight_super,
+            settings.generation_in_flight_enterprise,
+        )
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _check_queue(session: Session, principal: Principal, user_id: str, quota: Quota) -> None:
+    """quota-and-limits' queue and concurrency, as requests in flight: per user for a general
+    key and for the end users a super key acts for, per account for the key's own."""
+    repo = RequestsRepository(session)
+    if principal.tier == "general":
+        count, cap = (
+            repo.in_flight(principal.account_id, user_id, "designs"),
+            quota.in_flight_general,
+        )
+    elif principal.tier == "super" and user_id != principal.user_id:
+        count, cap = (
+            repo.in_flight(principal.account_id, user_id, "designs"),
+            quota.in_flight_end_user,
+        )
+    elif principal.tier == "super":
+        count, cap = repo.in_flight(principal.account_id, None, "designs"), quota.in_flight_super
+    else:
+        count = repo.in_flight(principal.account_id, None, "designs")
+        cap = quota.in_flight_enterprise
+    if count >= cap:
+        raise RateLimited(headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def canvas_size(design_type: str, subtype: str, dimension: Any) -> tuple[int, int]:
@@ -239,7 +287,9 @@ def create_generation(
     principal: Principal,
     body: DesignsFromContentRequest | DesignsFromPromptRequest,
     links: Links,
+    quota: Quota | None = None,
 ) -> GenerationCreated:
+    quota = quota or Quota()
     width, height = canvas_size(body.type, body.subtype, body.dimension)
     language = language_of(body.language)
     user = accounts.acting_user(session, principal, body.abstractUserId)
@@ -247,6 +297,7 @@ def create_generation(
     assert workspace is not None
     style = _style(session, principal, user.id, body)
     assets = _assets(session, principal, user.id, body)
+    _check_queue(session, principal, user.id, quota)
     now = utcnow()
     seed = body.seed if body.seed is not None else random.SystemRandom().randrange(2**31)
     if isinstance(body, DesignsFromPromptRequest):
@@ -271,6 +322,7 @@ def create_generation(
     session.add(design)
     session.flush()
     params: dict[str, Any] = {
+        "creditsPerVariant": quota.credits_per_variant,
         "width": width,
         "height": height,
         "variants": body.numOfVariants,
@@ -294,6 +346,15 @@ def create_generation(
         now=now,
     )
     design.request_id = request.id
+    # Refused for want of credits, the request's rows go with the transaction: nothing is made.
+    credits.reserve(
+        session,
+        principal.account_id,
+        user,
+        body.numOfVariants * quota.credits_per_variant,
+        request.id,
+        now,
+    )
     JobsRepository(session).enqueue(
         GENERATE_JOB,
         {"requestId": request.id},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.requests.models import Request
@@ -26,6 +26,17 @@ class RequestsRepository:
 
     def by_id(self, request_id: str) -> Request | None:
         return self.session.get(Request, request_id)
+
+    def in_flight(self, account_id: str, user_id: str | None, kind: str) -> int:
+        """Requests of the account (or of one user) still pending or processing."""
+        query = select(func.count()).where(
+            Request.account_id == account_id,
+            Request.kind == kind,
+            Request.status.in_(("pending", "processing")),
+        )
+        if user_id is not None:
+            query = query.where(Request.user_id == user_id)
+        return int(self.session.scalar(query) or 0)
 
     def start(self, request_id: str, now: datetime, queue_wait_ms: int) -> None:
         """Mark processing; the queue wait is measured once, by the first attempt."""
