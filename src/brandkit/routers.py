@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from brandkit.accounts.endpoints import router as accounts_router
+from brandkit.brands.endpoints import router as brands_router
 from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
 from brandkit.exports.endpoints import router as exports_router
@@ -31,6 +32,7 @@ def all_routers() -> list[APIRouter]:
         files_router,
         fonts_router,
         generation_router,
+        brands_router,
         requests_router,
         exports_router,
         contacts_router,

@@ -179,6 +179,28 @@ for _path, _body in (("/designs-from-content", _CONTENT), ("/designs-from-prompt
             },
         ),
     ]
+_BRAND = {"brandName": "n", "brandDescription": "d"}
+PROBES += [
+    Probe("POST", "/brand/create", "abstractUserId", {**_BRAND, "abstractUserId": ID}),
+    Probe("POST", "/set-brand-manual", "abstractUserId", {**_BRAND, "abstractUserId": ID}),
+    Probe(
+        "POST", "/enterprise/set-brand", "abstractUserId", {"abstractUserId": ID, "brand": _BRAND}
+    ),
+    Probe("POST", "/brand/get", "bId", {"bId": ID}),
+    Probe("POST", "/brand/get", "abstractUserId", {"abstractUserId": ID}),
+    Probe("POST", "/brand/get", "cursor", {"cursor": ID}),
+    Probe("POST", "/get-brands", "bId", {"bId": ID}),
+    Probe("POST", "/get-brands", "abstractUserId", {"abstractUserId": ID}),
+    Probe("POST", "/get-brands", "cursor", {"cursor": ID}),
+    Probe("POST", "/brand/update", "bId", {"bId": ID, "brandName": "taken over"}),
+    Probe("POST", "/brand/update", "abstractUserId", {"bId": "$A_BRAND", "abstractUserId": ID}),
+    Probe("POST", "/brand/archive", "bId", {"bId": ID}),
+    Probe("POST", "/brand/archive", "abstractUserId", {"bId": "$A_BRAND", "abstractUserId": ID}),
+    Probe("POST", "/brand/set-default", "bId", {"bId": ID}),
+    Probe(
+        "POST", "/brand/set-default", "abstractUserId", {"bId": "$A_BRAND", "abstractUserId": ID}
+    ),
+]
 PROBES.append(
     Probe(
         "POST",
@@ -428,6 +450,7 @@ def _common_subs(world: World) -> dict[str, Any]:
         "$START": now - 30 * 86400,
         "$END": now,
         "$A_MEDIA": world.ids["mId"],
+        "$A_BRAND": world.ids["bId"],
         **{k: v for k, v in world.ids.items() if k.startswith("$")},
     }
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brandkit.db import Base, UTCDateTime, utcnow
@@ -89,6 +90,7 @@ class WorkspaceMember(Base):
 
 class Brand(Base):
     __tablename__ = "brands"
+    __table_args__ = (Index("ix_brands_workspace_created", "workspace_id", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     account_id: Mapped[str] = mapped_column(
@@ -97,6 +99,12 @@ class Brand(Base):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     colors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Font ids (font/get) the brand's designs use: heading, subHeading, body in that order.
     fonts: Mapped[list[str]] = mapped_column(JSON, default=list)
     logos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
+    persona: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict, nullable=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -180,3 +180,15 @@ def set_plan(session: Session, account_id: str, abstract_user_id: str, plan_id: 
     user = find_user(session, account_id, abstract_user_id)
     AccountsRepository(session).set_user(user.id, plan_id=plan_id)
     return user
+
+
+BRAND_DOES_NOT_EXIST = "Brand does not exist"
+
+
+def check_brand(session: Session, account_id: str, user_id: str, brand_id: str | None) -> None:
+    """A ``bId`` a create or update names must be a brand of the acting user; an unknown one and
+    another user's or account's are the same 400."""
+    if brand_id is None:
+        return
+    if AccountsRepository(session).user_brand(account_id, user_id, brand_id) is None:
+        raise BadRequest(BRAND_DOES_NOT_EXIST)

@@ -33,6 +33,24 @@ class FontsRepository:
             select(Font).where(or_(system, mine), Font.deleted_at.is_(None), Font.id.in_(font_ids))
         ).all()
 
+    def named(self, account_id: str, user_id: str | None, name: str) -> Font | None:
+        """The font font/get lists to this caller under this name (any case), if one."""
+        system = and_(Font.account_id.is_(None), Font.source == "system")
+        mine = and_(Font.account_id == account_id, Font.source == "user")
+        if user_id is not None:
+            mine = and_(mine, Font.user_id == user_id)
+        return self.session.scalars(
+            select(Font)
+            .where(
+                or_(system, mine), Font.deleted_at.is_(None), func.lower(Font.name) == name.lower()
+            )
+            .order_by(Font.source.desc(), Font.id)
+            .limit(1)
+        ).first()
+
+    def by_ids(self, font_ids: Sequence[str]) -> Sequence[Font]:
+        return self.session.scalars(select(Font).where(Font.id.in_(font_ids))).all()
+
     def page(
         self,
         *,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from brandkit.accounts import service as accounts
 from brandkit.accounts.auth import Principal
 from brandkit.accounts.repository import AccountsRepository
+from brandkit.brands.repository import BrandsRepository
 from brandkit.config import Settings
 from brandkit.credits import service as credits
 from brandkit.db import utcnow
@@ -252,14 +253,26 @@ def _style(session: Session, principal: Principal, user_id: str, body: Any) -> d
         if mode == "brand":
             if not settings.currentbId:
                 raise invalid("settings.currentbId", "brand mode needs the brand's id")
-            brand = AccountsRepository(session).user_brand(
+            brand = BrandsRepository(session).of_user(
                 principal.account_id, user_id, settings.currentbId
             )
             if brand is None:
                 raise invalid("settings.currentbId", f"no brand {settings.currentbId} of this user")
             brand_id = brand.id
             colors = colors or [c for c in (_safe_color(v) for v in brand.colors) if c]
-            logos = [str(v) for v in brand.logos]
+            logos = [
+                key
+                for kind, key in BrandsRepository(session).media_urls([brand.id])[brand.id]
+                if kind == "logo"
+            ][:1]
+            if not groups and brand.fonts:
+                # The brand's fonts: heading, subHeading and body, the last repeated if fewer.
+                ids = (
+                    (list(brand.fonts) * 3)[:3]
+                    if len(brand.fonts) == 1
+                    else (list(brand.fonts) + [brand.fonts[-1]] * 2)[:3]
+                )
+                groups = [FontGroup(id=i, type=k) for i, k in zip(ids, FONT_ORDER, strict=True)]
     fonts = _fonts(
         session,
         principal,
@@ -297,6 +310,9 @@ def create_generation(
     assert workspace is not None
     style = _style(session, principal, user.id, body)
     assets = _assets(session, principal, user.id, body)
+    if not assets["logos"] and style["brandLogos"]:
+        # Brand mode with no logo given: the brand's own.
+        assets["logos"].append({"key": style["brandLogos"][0], "styles": ["direct"], "touch": []})
     _check_queue(session, principal, user.id, quota)
     now = utcnow()
     seed = body.seed if body.seed is not None else random.SystemRandom().randrange(2**31)

@@ -119,6 +119,7 @@ def create_media(
     if not valid_pair(request.type, sub_type):
         raise invalid("subType", "not a subType of this type", PAIR_MESSAGE)
     user = accounts.acting_user(session, principal, request.abstractUserId)
+    accounts.check_brand(session, principal.account_id, user.id, request.bId)
     mid = media_id()
     if request.uploadUrl is not None:
         checked, brand_id = _register_upload(session, principal, request, storage, mid)

@@ -46,6 +46,7 @@ def presign(
     if not content_type_fits(ext, content_type):
         raise invalid("contentType", f"{content_type} does not match the extension {ext}")
     user = accounts.acting_user(session, principal, request.abstractUserId)
+    accounts.check_brand(session, principal.account_id, user.id, request.bId)
     file_name = f"{secrets.token_urlsafe(16)}.{ext}"
     key = UPLOAD_PREFIX + file_name
     max_bytes = max_bytes_for(settings, request.type)

@@ -1,0 +1,1 @@
+from tests.generation.conftest import assets  # noqa: F401  (the loopback asset server)
