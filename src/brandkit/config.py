@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Lets the guarded fetcher reach private and loopback addresses: for tests and closed
     # networks whose asset servers are internal. Off, such URLs are refused (SSRF).
     fetch_allow_private: bool = False
+    # brand/extract: the most a page or stylesheet may weigh, and how long it may take.
+    extract_max_bytes: int = Field(2 * MB, ge=1)
+    extract_timeout_seconds: float = Field(10.0, gt=0)
     orphan_upload_hours: float = Field(24.0, gt=0)
 
     user_purge_days: float = Field(15.0, ge=0)

@@ -4,7 +4,7 @@ from brandkit.accounts.models import Account, ApiKey, Brand, User, Workspace, Wo
 from brandkit.contacts.models import Activity, Contact, Segment, SegmentMember
 from brandkit.credits.models import CreditCycle, CreditEntry
 from brandkit.db import Base
-from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant
+from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant, VariantDownload
 from brandkit.exports.models import Export
 from brandkit.fonts.models import Font
 from brandkit.jobs.models import Job
@@ -34,6 +34,7 @@ __all__ = [
     "Upload",
     "User",
     "Variant",
+    "VariantDownload",
     "Workspace",
     "WorkspaceMember",
 ]

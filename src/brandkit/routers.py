@@ -7,7 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+# Listeners of in-process notices, registered by import (counting variant downloads).
+import brandkit.designs.downloads  # noqa: F401
 from brandkit.accounts.endpoints import router as accounts_router
+from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
 from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
@@ -33,6 +36,7 @@ def all_routers() -> list[APIRouter]:
         fonts_router,
         generation_router,
         brands_router,
+        analysis_router,
         requests_router,
         exports_router,
         contacts_router,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Every table first: the user purge finds the tables that hold files in the metadata.
 import brandkit.accounts.jobs
+import brandkit.brands.jobs
 import brandkit.exports.jobs
 import brandkit.generation.jobs
 import brandkit.jobs.cleanup

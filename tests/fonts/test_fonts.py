@@ -192,3 +192,25 @@ def test_classification_from_os2() -> None:
     assert classify({"OS/2": os2(0, ibm_class=10)}) == "handwriting"
     assert classify({"OS/2": os2(0, ibm_class=9)}) == "display"
     assert classify({"OS/2": os2(0, ibm_class=1)}) == "serif"
+
+
+def test_the_same_file_twice_is_one_font_and_get_fonts_lists_it(
+    client: TestClient, factory: Factory
+) -> None:
+    t = factory.tenant()
+    data = ttf_bytes("Twice Sans")
+    first = post(client, "/font/create", t, uploadedURL=upload(client, t, data))
+    again = post(client, "/font/create", t, uploadedURL=upload(client, t, data))
+    fonts = [
+        status(client, t, r.json()["body"]["requestId"])["result"]["fonts"] for r in (first, again)
+    ]
+    assert fonts[0] == fonts[1]
+    listed = post(client, "/get-fonts", t, source="user").json()["body"]
+    assert [f["name"] for f in listed["fonts"]] == ["Twice Sans"]
+    assert listed["cursor"] is None
+    system = client.get(
+        "/get-fonts",
+        params={"queryParams": json.dumps({"source": "system", "limit": 100})},
+        headers=t.headers,
+    ).json()["body"]["fonts"]
+    assert {"Lato", "Roboto", "DejaVu Sans"} <= {f["name"] for f in system}

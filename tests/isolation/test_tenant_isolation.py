@@ -201,6 +201,22 @@ PROBES += [
         "POST", "/brand/set-default", "abstractUserId", {"bId": "$A_BRAND", "abstractUserId": ID}
     ),
 ]
+PROBES += [
+    Probe("POST", "/enterprise/account-analysis", "abstractUserId", {"abstractUserId": ID}),
+    Probe(
+        "POST",
+        "/brand/extract",
+        "abstractUserId",
+        {"brandUrl": "https://e.com", "abstractUserId": ID},
+    ),
+    Probe(
+        "POST",
+        "/extract-brand",
+        "abstractUserId",
+        {"brandUrl": "https://e.com", "abstractUserId": ID},
+    ),
+    Probe("POST", "/get-fonts", "cursor", {"source": "user", "limit": 1, "cursor": ID}),
+]
 PROBES.append(
     Probe(
         "POST",

@@ -89,7 +89,10 @@ def test_presign_acts_for_the_named_user_only_with_a_super_key(
 
 def test_create_from_upload_keeps_meta_size_and_brand(client: TestClient, factory: Factory) -> None:
     t = factory.tenant()
-    url = uploaded(client, t, "png", bId="b_presigned01")
+    # The bId must be a brand of the user (SPEC 7): one is made first.
+    made = post(client, "/brand/create", t, brandName="Acme", brandDescription="d").json()
+    bid = made["body"]["brandDetails"][0]["bId"]
+    url = uploaded(client, t, "png", bId=bid)
     media = create(
         client,
         t,
@@ -98,7 +101,7 @@ def test_create_from_upload_keeps_meta_size_and_brand(client: TestClient, factor
         imagePreference={"crop": "smart"},
         hueRotations=[0, 90.5],
     )
-    assert media["bId"] == "b_presigned01"
+    assert media["bId"] == bid
     assert media["subType"] == "photograph"
     assert media["meta"]["touchPosition"] == {
         "left": True,

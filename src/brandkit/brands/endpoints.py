@@ -13,8 +13,10 @@ from brandkit.brands.schemas import (
     BrandsBody,
     BrandUpdatedBody,
     CreateBrandRequest,
+    ExtractBrandRequest,
     GetBrandsRequest,
     MessageBody,
+    RequestIdBody,
     SetBrandRequest,
     UpdateBrandRequest,
 )
@@ -174,3 +176,27 @@ def set_default_brand(
     """Make a brand its workspace's default."""
     service.set_default(session, principal, body.bId, body.abstractUserId)
     return envelope({"message": "Default brand updated successfully", "bId": body.bId})
+
+
+EXTRACT_ERRORS = envelope_errors(
+    e400="User does not exist", e422="Invalid input: brandUrl is not an http(s) URL"
+)
+
+
+@router.post("/brand/extract", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
+def extract_brand(
+    body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
+) -> JSONBytes:
+    """Read a brand off its website, as a request: get-request-status gives ``brandDetails``
+    (name, description, logo, colours, fonts), or a reason when the page cannot be read."""
+    request_id = service.start_extraction(session, principal, body.brandUrl, body.abstractUserId)
+    return envelope({"requestId": request_id})
+
+
+@router.post("/extract-brand", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
+def extract_brand_alias(
+    body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
+) -> JSONBytes:
+    """extract-brand: the same as brand/extract."""
+    request_id = service.start_extraction(session, principal, body.brandUrl, body.abstractUserId)
+    return envelope({"requestId": request_id})

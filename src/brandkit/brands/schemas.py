@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any, TypedDict
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, StrictBool
 
 from brandkit.designs.schemas import Cursor
 from brandkit.kit.params import RequestModel, Str
@@ -117,6 +117,18 @@ class GetBrandsRequest(RequestModel):
     limit: Annotated[int, Field(ge=1, le=50, strict=True)] = 10
     cursor: Cursor = None
     abstractUserId: Str | None = None  # noqa: N815
+
+
+class ExtractBrandRequest(RequestModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"brandUrl": "https://sivi.ai"}]})
+
+    # The pages name it brandUrl; the enterprise OpenAPI document, url.
+    brandUrl: Url = Field(validation_alias=AliasChoices("brandUrl", "url"))  # noqa: N815
+    abstractUserId: Str | None = None  # noqa: N815
+
+
+class RequestIdBody(BaseModel):
+    requestId: str  # noqa: N815
 
 
 class BrandColor(TypedDict):

@@ -25,15 +25,18 @@ from brandkit.config import Settings
 from brandkit.db import utcnow
 from brandkit.fonts.models import Font
 from brandkit.fonts.repository import FontsRepository
+from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.errors import NotFound, invalid
 from brandkit.kit.ids import brand_id
 from brandkit.kit.pagination import Pager
 from brandkit.media import service as media
 from brandkit.media.fetch import UrlFetcher
 from brandkit.media.schemas import CreateMediaRequest
+from brandkit.requests import service as requests
 from brandkit.storage.base import Storage
 
 NOT_IN_WORKSPACE = "Brand not found in workspace"
+EXTRACT_JOB = "brand.extract"
 SET = "Successfully set the brand details"
 
 
@@ -223,3 +226,27 @@ def render(session: Session, brands: Sequence[Brand], storage: Storage) -> list[
             }
         )
     return out
+
+
+def start_extraction(
+    session: Session, principal: Principal, url: str, abstract_user_id: str | None
+) -> str:
+    """brand/extract: a request (get-request-status) whose job reads the site."""
+    user = accounts.acting_user(session, principal, abstract_user_id)
+    now = utcnow()
+    request = requests.create(
+        session,
+        account_id=principal.account_id,
+        user_id=user.id,
+        kind="brand",
+        params={"url": url},
+        now=now,
+    )
+    JobsRepository(session).enqueue(
+        EXTRACT_JOB,
+        {"requestId": request.id},
+        account_id=principal.account_id,
+        max_attempts=3,
+        now=now,
+    )
+    return request.id

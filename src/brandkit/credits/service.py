@@ -110,3 +110,8 @@ def set_cycle(
 
 def balance(session: Session, account_id: str, now: datetime) -> CreditCycle | None:
     return CreditsRepository(session).current_cycle(account_id, now, lock=False)
+
+
+def used_by(session: Session, user_id: str, since: datetime) -> int:
+    """Credits a user's requests hold since ``since`` (reservations less refunds)."""
+    return CreditsRepository(session).user_used(user_id, since)

@@ -88,3 +88,19 @@ class Variant(Base):
     height: Mapped[int] = mapped_column(Integer)
     meta: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VariantDownload(Base):
+    """A variant's image served by Brandkit, counted once per variant and day (account
+    analysis' downloaded designs)."""
+
+    __tablename__ = "variant_downloads"
+    __table_args__ = (Index("ix_variant_downloads_user_day", "user_id", "day"),)
+
+    variant_id: Mapped[str] = mapped_column(
+        ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(Integer, default=1)

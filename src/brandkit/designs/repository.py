@@ -11,7 +11,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from brandkit.db import AnyRow
-from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant
+from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant, VariantDownload
+from brandkit.dialects import dialect_of
 from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
 
@@ -78,6 +79,24 @@ class DesignsRepository:
             f for f in {f.storage_key: f for f in files}.values() if f.storage_key not in known
         )
         self.session.flush()
+
+    def count_download(self, key: str, name: str, day: str) -> None:
+        """Count a served image of a variant (by its id, or an option's key) once for the day."""
+        variant = self.session.get(Variant, name.split("_", 1)[0])
+        if variant is None:
+            return
+        ins = (
+            dialect_of(self.session)
+            .insert(VariantDownload)
+            .values(
+                variant_id=variant.id,
+                day=day,
+                account_id=variant.account_id,
+                user_id=variant.user_id,
+                count=1,
+            )
+        )
+        self.session.execute(ins.on_conflict_do_nothing())
 
     def design(self, account_id: str, design_id: str) -> Design | None:
         return self.session.scalar(

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 
 from brandkit.accounts.auth import GeneralKey
 from brandkit.fonts import service
 from brandkit.fonts.schemas import (
     CreateFontsRequest,
     FontsBody,
+    GetFontsBody,
     GetFontsRequest,
     RequestIdBody,
 )
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
+from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope
 from brandkit.uploads.schemas import REGISTRATION_ERRORS
@@ -35,3 +39,29 @@ def get_fonts(
     """System fonts and the account's own, by name; filter by classification, a name substring
     or source."""
     return envelope(service.list_fonts(session, principal, body, settings))
+
+
+def _get_fonts(
+    body: GetFontsRequest, principal: GeneralKey, session: ReadSession, settings: SettingsDep
+) -> JSONBytes:
+    page = service.list_fonts(session, principal, body, settings)
+    return envelope({"fonts": page["data"], "cursor": page["meta"]["cursor"]})
+
+
+@router.post("/get-fonts", response_model=Envelope[GetFontsBody])
+def get_fonts_listing(
+    body: GetFontsRequest, principal: GeneralKey, session: ReadSession, settings: SettingsDep
+) -> JSONBytes:
+    """get-fonts: font/get's list in the get-fonts page's shape (``fonts``, ``cursor``)."""
+    return _get_fonts(body, principal, session, settings)
+
+
+@router.get("/get-fonts", response_model=Envelope[GetFontsBody])
+def get_fonts_query(
+    principal: GeneralKey,
+    params: Annotated[GetFontsRequest, Depends(query_params(GetFontsRequest))],
+    session: ReadSession,
+    settings: SettingsDep,
+) -> JSONBytes:
+    """The GET form: the same fields as URL-encoded JSON in ``queryParams``."""
+    return _get_fonts(params, principal, session, settings)

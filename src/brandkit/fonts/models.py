@@ -14,6 +14,7 @@ class Font(Base):
         Index("ix_fonts_account_created", "account_id", "created_at", "id"),
         # font/get pages through fonts by name.
         Index("ix_fonts_account_name", "account_id", "name", "id"),
+        Index("ix_fonts_account_hash", "account_id", "content_hash"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -29,5 +30,7 @@ class Font(Base):
     style: Mapped[str] = mapped_column(String(100), default="Regular")
     classification: Mapped[str] = mapped_column(String(32))
     storage_key: Mapped[str] = mapped_column(String(512))
+    # SHA-256 of the file: the same file uploaded twice is one font.
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -48,6 +48,16 @@ class FontsRepository:
             .limit(1)
         ).first()
 
+    def same_file(self, account_id: str, user_id: str, digest: str) -> Font | None:
+        return self.session.scalars(
+            select(Font).where(
+                Font.account_id == account_id,
+                Font.user_id == user_id,
+                Font.content_hash == digest,
+                Font.deleted_at.is_(None),
+            )
+        ).first()
+
     def by_ids(self, font_ids: Sequence[str]) -> Sequence[Font]:
         return self.session.scalars(select(Font).where(Font.id.in_(font_ids))).all()
 

@@ -60,6 +60,11 @@ class FontsBody(BaseModel):
     meta: FontsMeta
 
 
+class GetFontsBody(BaseModel):
+    fonts: list[FontOut]
+    cursor: str | None
+
+
 # What the services return, serialised as they are (orjson) under the response models above.
 class FontResource(TypedDict):
     id: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy.orm import Session
 
 from brandkit.accounts import service as accounts
@@ -62,7 +64,8 @@ def create_fonts(
     failure = None
     for key, upload in claims.items():
         try:
-            parsed.append((upload, parse_font(storage.read_bytes(key))))
+            data = storage.read_bytes(key)
+            parsed.append((upload, parse_font(data), hashlib.sha256(data).hexdigest()))
         except FontError as exc:
             failure = f"{key.rsplit('/', 1)[-1]}: {exc}"
             break
@@ -75,7 +78,15 @@ def create_fonts(
             uploads.registered(session, upload)
         job.status, job.reason, job.finished_at = "failed", failure, now
     else:
-        for upload, font in parsed:
+        for upload, font, digest in parsed:
+            # The same file uploaded again is the font already registered, not a second one.
+            known = repo.same_file(principal.account_id, user.id, digest)
+            if known is not None:
+                storage.delete(upload.key)
+                uploads.registered(session, upload)
+                if render_font(known) not in made:
+                    made.append(render_font(known))
+                continue
             row = Font(
                 id=new_uuid(),
                 account_id=principal.account_id,
@@ -85,6 +96,7 @@ def create_fonts(
                 style=font.style,
                 classification=font.classification,
                 storage_key="",
+                content_hash=digest,
                 created_at=now,
             )
             row.storage_key = f"fonts/{row.id}.ttf"

@@ -14,6 +14,8 @@ from brandkit.media.schemas import (
     CreateMediaRequest,
     DeletedBody,
     DeleteMediaRequest,
+    GenerateMediaRequest,
+    GenerationQueuedBody,
     GetMediaRequest,
     MediaBody,
     MediaListBody,
@@ -89,3 +91,18 @@ def delete_media(
 ) -> JSONBytes:
     """Soft-delete up to 20 of the acting user's media; ids not in scope are not counted."""
     return envelope(service.delete_media(session, principal, body, request.app.state.storage))
+
+
+@router.post(
+    "/media/generate",
+    response_model=Envelope[GenerationQueuedBody],
+    responses=envelope_errors(
+        e422="Prompt is required and must be a string. / Model '<model>' is not supported. "
+        "(Brandkit ships no image generation model, so every model is refused.)"
+    ),
+)
+def generate_media(body: GenerateMediaRequest, principal: GeneralKey) -> JSONBytes:
+    """Not available: no image model ships with Brandkit. The answer is the documented refusal
+    of an unsupported model, so clients handle it as they already do."""
+    service.refuse_generation(body)
+    raise AssertionError("refuse_generation always raises")

@@ -77,11 +77,17 @@ class UrlFetcher:
         self.resolver = resolver
 
     @classmethod
+    def for_pages(cls, settings: Settings) -> UrlFetcher:
+        """The fetcher brand/extract reads web pages and stylesheets with."""
+        allow = _any_address if settings.fetch_allow_private else public_address
+        return cls(settings.extract_max_bytes, settings.extract_timeout_seconds, allow=allow)
+
+    @classmethod
     def from_settings(cls, settings: Settings) -> UrlFetcher:
         allow = _any_address if settings.fetch_allow_private else public_address
         return cls(settings.fetch_max_bytes, settings.fetch_timeout_seconds, allow=allow)
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, accept: str = "image/*") -> Fetched:
         deadline = time.monotonic() + self.timeout
         # trust_env off: a proxy from the environment would make the address checks meaningless.
         with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False) as client:
@@ -94,7 +100,7 @@ class UrlFetcher:
                         # identity: sizes are counted on the wire, so no decompression bomb.
                         headers={
                             "Host": hop.host_header,
-                            "Accept": "image/*",
+                            "Accept": accept,
                             "Accept-Encoding": "identity",
                         },
                         extensions={"sni_hostname": hop.server_name},

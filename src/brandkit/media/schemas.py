@@ -168,3 +168,18 @@ class OneMedia(TypedDict):
 
 class Deleted(TypedDict):
     deletedCount: int
+
+
+class GenerateMediaRequest(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"prompt": "A minimalist coffee shop logo"}]}
+    )
+
+    prompt: Any = None
+    model: Str | None = None
+
+
+class GenerationQueuedBody(BaseModel):
+    """The documented success of media/generate, which Brandkit never answers (no model)."""
+
+    requestId: str  # noqa: N815

@@ -24,6 +24,7 @@ from brandkit.media.schemas import (
     CreateMediaRequest,
     Deleted,
     DeleteMediaRequest,
+    GenerateMediaRequest,
     GetMediaRequest,
     MediaMetaIn,
     MediaPage,
@@ -235,3 +236,15 @@ def delete_media(
 
     after_commit(session, delete_files)
     return {"deletedCount": len(keys)}
+
+
+def refuse_generation(request: GenerateMediaRequest) -> None:
+    """media/generate: Brandkit renders designs, it does not paint pictures."""
+    if not isinstance(request.prompt, str) or not request.prompt.strip():
+        raise invalid("prompt", "a non-empty string", "Prompt is required and must be a string.")
+    model = request.model or "auto"
+    raise invalid(
+        "model",
+        "Brandkit ships no image generation model; media/generate is not available",
+        f"Model '{model}' is not supported.",
+    )

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from brandkit.kit.deps import TransactionalRoute
 from brandkit.kit.errors import NotFound
+from brandkit.kit.events import file_served
 from brandkit.kit.files import file_response
 from brandkit.kit.schemas import ENVELOPE_ERRORS
 from brandkit.storage.base import FILES_ROUTE, PRIVATE_PREFIXES, Storage
@@ -35,4 +36,7 @@ def serve_file(key: str, request: Request) -> Response:
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
     if media_type == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_CSP
-    return file_response(request, path, media_type=media_type, headers=headers)
+    response = file_response(request, path, media_type=media_type, headers=headers)
+    if request.method == "GET" and response.status_code in (200, 206):
+        file_served(request.app.state, key)
+    return response
