@@ -196,7 +196,11 @@ def test_deleted_user_is_invisible_at_once(client: TestClient, factory: Factory)
     factory.media(eve, 1)
     r = client.post("/super/delete-user", json={"abstractUserId": "eve"}, headers=t.headers)
     assert r.status_code == 200
-    assert r.json()["body"] == {"userId": eve.id, "deleted": True}
+    assert r.json()["body"] == {
+        "message": "Successfully deleted the user",
+        "userId": eve.id,
+        "deleted": True,
+    }
 
     gone = {"status": 400, "body": {"message": "User does not exist"}}
     assert variants(client, t.headers, userId=eve.id).json() == gone

@@ -168,7 +168,7 @@ def render_requests(
 
 def spread_designs(engine: Engine, ctx: DemoContext, count: int) -> int:
     """Date the rendered designs over the last 120 days (the lists and export-data then have
-    history to page through), and save one option of every other design as an EDITED variant,
+    history to page through), and save one option of every design as an EDITED variant,
     as a person who picked another palette in the editor would."""
     rng = random.Random(11)
     made = 0
@@ -176,7 +176,7 @@ def spread_designs(engine: Engine, ctx: DemoContext, count: int) -> int:
         designs = session.scalars(
             select(Design).where(Design.account_id == ctx.account_id).order_by(Design.id)
         ).all()
-        for i, design in enumerate(designs):
+        for design in designs:
             created = ctx.now - rng.random() * SPREAD
             design.created_at = created
             variants = session.scalars(
@@ -185,7 +185,7 @@ def spread_designs(engine: Engine, ctx: DemoContext, count: int) -> int:
             for j, variant in enumerate(variants):
                 variant.created_at = created + timedelta(seconds=j)
                 made += 1
-            if i % 2 == 0 and variants and variants[0].meta.get("options"):
+            if variants and variants[0].meta.get("options"):
                 first = variants[0]
                 option_key = first.storage_key.rsplit(".", 1)[0] + "_1.jpg"
                 session.add(

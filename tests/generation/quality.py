@@ -5,6 +5,7 @@ rendered without its text), and what the final image actually changed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -24,21 +25,40 @@ def text_layers(doc: Document) -> Iterator[TextLayer]:
             yield layer
 
 
-def ink_mask(doc: Document, layer: TextLayer, book: FontBook) -> Image.Image:
-    canvas = doc["canvas"]
-    mask = Image.new("L", (canvas["width"], canvas["height"]), 0)
+@dataclass(frozen=True)
+class Ink:
+    """A text layer's glyphs drawn alone: the mask of a window around its box (a font size
+    wider on every side, far past any ink a box could miss; anything drawn further out still
+    shows in ``changed_outside_text``), and where that window sits on the canvas."""
+
+    mask: Image.Image
+    left: int
+    top: int
+
+    def bbox(self) -> Box | None:
+        box = self.mask.getbbox()
+        if box is None:
+            return None
+        return (box[0] + self.left, box[1] + self.top, box[2] + self.left, box[3] + self.top)
+
+
+def ink_mask(doc: Document, layer: TextLayer, book: FontBook) -> Ink:
+    pad = layer["size"]
+    left, top = int(layer["x"]) - pad, int(layer["y"]) - pad
+    width, height = int(layer["w"]) + 2 * pad, int(layer["h"]) + 2 * pad
+    mask = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(mask)
     font = book.font(layer["font"], layer["size"])
     for line in layer["lines"]:
         draw.text(
-            (line["cx"], line["baseline"]),
+            (line["cx"] - left, line["baseline"] - top),
             line["text"],
             font=font,
             fill=255,
             anchor="ms",
             direction=layer["direction"],
         )
-    return mask
+    return Ink(mask, left, top)
 
 
 def layer_box(layer: TextLayer) -> Box:
@@ -68,15 +88,23 @@ def background(c: Composition, images: dict[str, Image.Image], book: FontBook) -
 
 
 def contrast_on_ink(
-    layer: TextLayer, mask: Image.Image, behind: np.ndarray, book: FontBook
+    layer: TextLayer, ink: Ink, behind: np.ndarray, book: FontBook
 ) -> tuple[float, float]:
     """(worst contrast of the layer's colour against the pixels under its glyphs, required)."""
     from brandkit.render.color import contrast_with_range
 
-    ink = np.asarray(mask) >= 128
-    if not ink.any():
+    rows, cols = int(behind.shape[0]), int(behind.shape[1])
+    mask = np.asarray(ink.mask) >= 128
+    # The window's part that lies on the canvas.
+    y0, x0 = max(0, ink.top), max(0, ink.left)
+    y1 = min(rows, ink.top + int(mask.shape[0]))
+    x1 = min(cols, ink.left + int(mask.shape[1]))
+    if y1 <= y0 or x1 <= x0:
         return 0.0, 1.0
-    lo, hi = luminance_range(behind[ink])
+    window = mask[y0 - ink.top : y1 - ink.top, x0 - ink.left : x1 - ink.left]
+    if not window.any():
+        return 0.0, 1.0
+    lo, hi = luminance_range(behind[y0:y1, x0:x1][window])
     need = required_contrast(layer["size"], book.face(layer["font"]).weight)
     return contrast_with_range(from_hex(layer["color"]), lo, hi), need
 

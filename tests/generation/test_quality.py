@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from brandkit.render.inputs import DesignSpec
 from brandkit.render.palette import choose
 from tests.generation.corpus import ASSETS, Case, corpus
 from tests.generation.quality import (
+    Box,
     background,
     changed_outside_text,
     contrast_on_ink,
@@ -49,6 +51,34 @@ def rendered() -> dict[str, list[list[Composition]] | DoesNotFit]:
     return {case.name: _render(case) for case in CASES}
 
 
+@dataclass(frozen=True)
+class Measured:
+    """One render as measured on its pixels: per text layer its ink's bounding box (None when
+    it drew nothing) and its worst contrast against what lies under its glyphs; and how many
+    pixels the text changed outside every text box."""
+
+    ink: dict[str, Box | None]
+    contrast: dict[str, tuple[float, float]]
+    outside: int
+
+
+@pytest.fixture(scope="module")
+def measured(rendered: dict[str, Any]) -> dict[int, Measured]:
+    # One pass over every render (masks and backgrounds are the costly part), shared by rules.
+    out: dict[int, Measured] = {}
+    for _case, comp in _comps(rendered):
+        behind_image = background(comp, ASSETS, BOOK)
+        behind = np.asarray(behind_image)
+        ink: dict[str, Box | None] = {}
+        contrast: dict[str, tuple[float, float]] = {}
+        for layer in text_layers(comp.document):
+            mask = ink_mask(comp.document, layer, BOOK)
+            ink[layer["id"]] = mask.bbox()
+            contrast[layer["id"]] = contrast_on_ink(layer, mask, behind, BOOK)
+        out[id(comp)] = Measured(ink, contrast, changed_outside_text(comp, behind_image))
+    return out
+
+
 def _comps(rendered: dict[str, Any]) -> list[tuple[Case, Composition]]:
     out = []
     for case in CASES:
@@ -69,7 +99,9 @@ def test_the_corpus_is_broad() -> None:
     assert max(ratios) >= 8
 
 
-def test_rule1_every_block_once_unchanged(rendered: dict[str, Any]) -> None:
+def test_rule1_every_block_once_unchanged(
+    rendered: dict[str, Any], measured: dict[int, Measured]
+) -> None:
     failed = [c for c in CASES if isinstance(rendered[c.name], DoesNotFit)]
     # What does not fit fails the request, naming a block it was given.
     for case in failed:
@@ -84,31 +116,34 @@ def test_rule1_every_block_once_unchanged(rendered: dict[str, Any]) -> None:
             # The lines, joined, are the text as given: nothing cut, nothing added.
             assert " ".join(line["text"] for line in layer["lines"]) == layer["text"]
             seen[(layer["block"], layer["item"], layer["text"])] += 1
-            assert np.asarray(ink_mask(comp.document, layer, BOOK)).any(), (case.name, layer["id"])
+            assert measured[id(comp)].ink[layer["id"]] is not None, (case.name, layer["id"])
         assert seen == wanted, case.name
 
 
-def test_rule2_no_overflow_no_overlap_on_real_glyphs(rendered: dict[str, Any]) -> None:
+def test_rule2_no_overflow_no_overlap_on_real_glyphs(
+    rendered: dict[str, Any], measured: dict[int, Measured]
+) -> None:
     for case, comp in _comps(rendered):
         doc = comp.document
         canvas = (0, 0, doc["canvas"]["width"], doc["canvas"]["height"])
         inks = []
         for layer in text_layers(doc):
-            bbox = ink_mask(doc, layer, BOOK).getbbox()
+            bbox = measured[id(comp)].ink[layer["id"]]
             assert bbox is not None
             assert inside(bbox, canvas, slack=0), (case.name, layer["id"], bbox)
             assert inside(bbox, layer_box(layer)), (case.name, layer["id"], bbox, layer_box(layer))
             inks.append((layer["id"], bbox))
         for (a, box_a), (b, box_b) in itertools.combinations(inks, 2):
             assert not overlap(box_a, box_b), (case.name, a, b)
-        assert changed_outside_text(comp, background(comp, ASSETS, BOOK)) == 0, case.name
+        assert measured[id(comp)].outside == 0, case.name
 
 
-def test_rule3_contrast_on_the_rendered_background(rendered: dict[str, Any]) -> None:
+def test_rule3_contrast_on_the_rendered_background(
+    rendered: dict[str, Any], measured: dict[int, Measured]
+) -> None:
     for case, comp in _comps(rendered):
-        behind = np.asarray(background(comp, ASSETS, BOOK))
         for layer in text_layers(comp.document):
-            worst, need = contrast_on_ink(layer, ink_mask(comp.document, layer, BOOK), behind, BOOK)
+            worst, need = measured[id(comp)].contrast[layer["id"]]
             assert worst >= need, (case.name, layer["id"], round(worst, 2), need)
 
 

@@ -184,7 +184,7 @@ EXTRACT_ERRORS = envelope_errors(
 
 
 @router.post("/brand/extract", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
-def extract_brand(
+def brand_extract(
     body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
 ) -> JSONBytes:
     """Read a brand off its website, as a request: get-request-status gives ``brandDetails``
@@ -194,7 +194,7 @@ def extract_brand(
 
 
 @router.post("/extract-brand", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
-def extract_brand_alias(
+def extract_brand(
     body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
 ) -> JSONBytes:
     """extract-brand: the same as brand/extract."""
