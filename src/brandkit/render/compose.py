@@ -69,7 +69,8 @@ def _faces(spec: DesignSpec, rng: random.Random) -> tuple[str, str, str]:
 
 def _type(spec: DesignSpec, faces: tuple[str, str, str]) -> Type:
     short = min(spec.width, spec.height)
-    min_size = max(9, round(short * 0.02))
+    # The smallest type set: legible on the canvas it is shown at (17 px on 1080).
+    min_size = max(9, round(short * 0.016))
     shape = shape_of(spec.width, spec.height)
     max_title = round(min(short * (0.42 if shape == "banner" else 0.16), 180))
     return Type(

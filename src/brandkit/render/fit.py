@@ -354,12 +354,14 @@ def _line_layer(
     baseline = top - text.lines[0].top
     box_l, box_r, box_t, box_b = float("inf"), float("-inf"), float("inf"), float("-inf")
     for line in text.lines:
+        over_left = -min(0.0, line.ink_left)
+        over_right = max(0.0, line.ink_right - line.width)
         if align == "left":
-            start = left
+            start = left + over_left
         elif align == "right":
-            start = left + width - line.width
+            start = left + width - line.width - over_right
         else:
-            start = left + (width - line.width) / 2
+            start = left + (width - line.width + over_left - over_right) / 2
         lines.append(
             {
                 "text": line.text,

@@ -138,6 +138,11 @@ def set_text(
     if lines is None:
         return None
     set_lines = tuple(measure(font, line, direction) for line in lines)
-    if any(line.ink_left < -1 or line.ink_right > max_width + 1 for line in set_lines):
+    # A glyph may reach past its advance (a j's tail, an italic's overhang): the line fits when
+    # its whole extent, ink included, does; placing shifts it so the ink stays inside.
+    if any(
+        max(line.width, line.ink_right) - min(0.0, line.ink_left) > max_width + 1
+        for line in set_lines
+    ):
         return None
     return SetText(set_lines, size, round(size * leading, 2))
