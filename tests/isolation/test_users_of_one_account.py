@@ -87,3 +87,46 @@ def test_a_login_token_lists_only_its_own_users_fonts(client: TestClient, factor
     assert names(bob) == ["Brandkit Test"]
     assert names(alice) == []
     assert names(t.headers) == ["Brandkit Test"]
+
+
+def test_another_users_brand_is_answered_as_an_unknown_one(
+    client: TestClient, factory: Factory
+) -> None:
+    t = factory.tenant("super")
+    alice, bob = _login(client, t.headers, "alice"), _login(client, t.headers, "bob")
+    made = client.post(
+        "/brand/create", json={"brandName": "Bob's", "brandDescription": "d"}, headers=bob
+    )
+    bobs = made.json()["body"]["brandDetails"][0]["bId"]
+    unknown = "b_Zz9Zz9Zz9Zz"
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("/brand/update", {"brandName": "taken"}),
+        ("/brand/archive", {}),
+        ("/brand/set-default", {}),
+        ("/brand/get", {}),
+        ("/files/get-presigned-url", {"type": "photo", "extension": "png"}),
+        (
+            "/designs-from-content",
+            {
+                "name": "n",
+                "type": "email",
+                "subtype": "square",
+                "numOfVariants": 1,
+                "content": {"title": "t"},
+                "settings": {"mode": "brand"},
+            },
+        ),
+    ]
+    for path, body in calls:
+
+        def with_id(bid: str, body: dict[str, Any] = body) -> dict[str, Any]:
+            if "settings" in body:
+                return {**body, "settings": {"mode": "brand", "currentbId": bid}}
+            return {**body, "bId": bid}
+
+        theirs = client.post(path, json=with_id(bobs), headers=alice)
+        nothing = client.post(path, json=with_id(unknown), headers=alice)
+        _same(theirs, nothing, bobs, unknown)
+    # Bob's brand is as it was, and his.
+    mine = client.post("/brand/get", json={"bId": bobs}, headers=bob).json()["body"]["brands"]
+    assert [b["brandName"] for b in mine] == ["Bob's"]
