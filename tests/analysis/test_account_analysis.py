@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from brandkit.credits import service as credits
 from brandkit.db import transaction, utcnow
+from brandkit.designs.downloads import count_download
+from brandkit.designs.models import Variant, VariantDownload
 from brandkit.media.models import Media
 from tests.exports.helpers import run_jobs
 from tests.factories import Factory
@@ -72,3 +74,20 @@ def test_analysis_counts_what_happened(client: TestClient, app: FastAPI, factory
         "/enterprise/account-analysis", json={"abstractUserId": "alice"}, headers=general
     )
     assert r.status_code == 403
+
+
+def test_downloads_are_counted_whatever_the_variant_id_holds(
+    app: FastAPI, factory: Factory
+) -> None:
+    # Variant ids are url-safe base64 and may hold "_", as option files' names do after the id.
+    t = factory.tenant()
+    alice, _ = factory.user(t.account_id, "alice")
+    design = factory.design(alice)
+    [variant] = factory.variants(design, 1)
+    with transaction(factory.sessions, write=True) as s:
+        s.execute(update(Variant).where(Variant.id == variant.id).values(id="ab_cd-EF_gh"))
+    for name in ("ab_cd-EF_gh.jpg", "ab_cd-EF_gh_1.png", "ab_cd-EF_gh.svg"):
+        count_download(app.state, f"designs/{t.account_id}/{design.id}/{name}")
+    with transaction(factory.sessions) as s:
+        rows = [(r.variant_id, r.user_id) for r in s.scalars(select(VariantDownload))]
+    assert rows == [("ab_cd-EF_gh", alice.id)]

@@ -14,9 +14,6 @@ log = logging.getLogger("brandkit.downloads")
 
 _RASTERS = (".jpg", ".png")
 _SEEN_MAX = 50_000
-# (variant id, day) counted by this process already: a page of thumbnails served again and
-# again writes once a day per variant, not once a view.
-_seen: set[tuple[str, str]] = set()
 
 
 def _variant_of(key: str) -> str | None:
@@ -32,10 +29,14 @@ def count_download(app_state: Any, key: str) -> None:
     if name is None:
         return
     day = utcnow().date().isoformat()
-    if (name, day) in _seen:
+    # (variant id, day) this app counted already, kept on the app (one per database): a page of
+    # thumbnails served again and again writes once a day per variant, not once a view.
+    seen: set[tuple[str, str]] | None = getattr(app_state, "downloads_seen", None)
+    if seen is None or len(seen) >= _SEEN_MAX:
+        seen = set()
+        app_state.downloads_seen = seen
+    if (name, day) in seen:
         return
-    if len(_seen) >= _SEEN_MAX:
-        _seen.clear()
     # Kept on the app: one session factory per app and engine.
     factory = getattr(app_state, "download_sessions", None)
     if factory is None:
@@ -44,7 +45,7 @@ def count_download(app_state: Any, key: str) -> None:
     try:
         with transaction(factory, write=True) as session:
             DesignsRepository(session).count_download(key, name, day)
-        _seen.add((name, day))
+        seen.add((name, day))
     except Exception:
         # Counting must never fail the download it counts.
         log.exception("could not count the download of %s", key)

@@ -26,6 +26,7 @@ VARIANT_COLUMNS = (
 )
 
 
+VARIANT_ID_LENGTH = 11
 VARIANTS = Keyset(Variant.created_at, Variant.id)
 MEDIA = Keyset(Media.created_at, Media.id)
 CONTENT = Keyset(ContentSnippet.created_at, ContentSnippet.id)
@@ -82,7 +83,9 @@ class DesignsRepository:
 
     def count_download(self, key: str, name: str, day: str) -> None:
         """Count a served image of a variant (by its id, or an option's key) once for the day."""
-        variant = self.session.get(Variant, name.split("_", 1)[0])
+        # An option's file is named <variantId>_<n>; ids are 11 url-safe characters, which
+        # may themselves hold "_", so the id is the name's first eleven.
+        variant = self.session.get(Variant, name[:VARIANT_ID_LENGTH])
         if variant is None:
             return
         ins = (
