@@ -1,7 +1,7 @@
 """Load: a real server process under a mixed scenario of concurrent clients.
 
 The mix is listing (get-design-variants, media/get), export-data, presign + upload + register, and
-export creation, each only where the live server serves the route. CI form: 30 s at 16 users,
+export creation, each only where the live server serves the route. CI form: 20 s at 16 users,
 once, on PostgreSQL when the run has it; the ``soak`` form (deselected by default, ``make soak``
 selects it): 5 minutes at 64 users. Holds: no error other than a 429, the server's memory flat
 after warm-up; prints p50/p99 latency per route.
@@ -193,8 +193,8 @@ def load_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
         yield f"sqlite:///{path}"
 
 
-def test_mixed_load_30s(load_database_url: str, tmp_path: Path) -> None:
-    _load(load_database_url, tmp_path, users=16, seconds=30)
+def test_mixed_load(load_database_url: str, tmp_path: Path) -> None:
+    _load(load_database_url, tmp_path, users=16, seconds=20)
 
 
 @pytest.mark.soak
