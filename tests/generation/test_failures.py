@@ -246,3 +246,12 @@ def test_content_from_prompt_with_the_built_in_writer(gen: Live, factory: Factor
     # The caller's photos only, the one whose name matches the prompt first.
     assert images[0]["mId"] == match.id
     assert {i["mId"] for i in images} == {match.id, *(m.id for m in other)}
+
+
+def test_the_built_in_writer_leaves_no_dangling_words() -> None:
+    from brandkit.generation.copywriter import write
+
+    first = write("Bakery opening with 20% off: fresh bread, croissants and coffee", "english")[0]
+    assert first["title"] == "Bakery Opening"
+    assert first["offer"] == "20% off"
+    assert first["subtext"] == "Fresh bread, croissants and coffee"

@@ -167,11 +167,17 @@ def _split_rest(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
+_DANGLING = re.compile(r"(?:\s+(?:with|for|at|and|of|on|by|from|to|in|or))+\s*$", re.I)
+
+
 def write(prompt: str, language: str) -> list[dict[str, str | list[str]]]:
     """One to three content suggestions, each valid designs-from-content content."""
     found = analyse(prompt)
     english = language == "english"
     head, tail = _split_rest(found.rest)
+    # "Bakery opening with 20% off": the offer is taken out, its "with" must go too.
+    head = _DANGLING.sub("", head)
+    tail = _DANGLING.sub("", tail) if tail else tail
     title = _title_case(head) if english else head
     if not title:
         title = _offer_text(found.offers[0]) if found.offers else " ".join(prompt.split()[:8])
