@@ -43,7 +43,7 @@ from brandkit.kit.render import uses_problem_style
 from tests.factories import Factory
 
 EXAMPLES = int(
-    os.environ.get("BRANDKIT_FUZZ_EXAMPLES", "600" if os.environ.get("BRANDKIT_SOAK") else "8")
+    os.environ.get("BRANDKIT_FUZZ_EXAMPLES", "600" if os.environ.get("BRANDKIT_SOAK") else "5")
 )
 ALL_SCOPES = ["export:read", "export:write", "contacts:write", "activities:write"]
 
