@@ -16,6 +16,7 @@ from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import Finish, handler
 from brandkit.kit.errors import BrandkitError
 from brandkit.media.fetch import UrlFetcher
+from brandkit.requests import service as requests
 from brandkit.requests.repository import RequestsRepository
 
 _PAGE = "text/html,application/xhtml+xml"
@@ -35,13 +36,9 @@ def extract_brand(ctx: JobContext) -> Finish | None:
     request_id: str = ctx.job.payload["requestId"]
     now = utcnow()
     with transaction(ctx.sessions, write=True) as session:
-        repo = RequestsRepository(session)
-        request = repo.by_id(request_id)
-        if request is None or request.status in ("completed", "failed"):
+        request = requests.begin(session, request_id, now)
+        if request is None:
             return None
-        repo.start(
-            request_id, now, max(0, round((now - request.created_at).total_seconds() * 1000))
-        )
         url, account_id, user_id = str(request.params["url"]), request.account_id, request.user_id
     fetcher = UrlFetcher.for_pages(ctx.settings)
     try:

@@ -35,6 +35,7 @@ from brandkit.render.fit import DoesNotFit
 from brandkit.render.fonts import FontBook, MissingGlyphs, face_from_file
 from brandkit.render.inputs import DesignSpec, IconInput, ImageInput, LogoInput, Preferences
 from brandkit.render.svg import to_svg
+from brandkit.requests import service as requests
 from brandkit.requests.models import Request
 from brandkit.requests.repository import RequestsRepository
 
@@ -79,12 +80,9 @@ def generate(ctx: JobContext) -> Finish | None:
     request_id: str = ctx.job.payload["requestId"]
     now = utcnow()
     with transaction(ctx.sessions, write=True) as session:
-        repo = RequestsRepository(session)
-        request = repo.by_id(request_id)
-        if request is None or request.status in ("completed", "failed"):
+        request = requests.begin(session, request_id, now)
+        if request is None:
             return None
-        wait = max(0, round((now - request.created_at).total_seconds() * 1000))
-        repo.start(request_id, now, wait)
         snapshot = _Snapshot.of(request)
     try:
         made = _make(ctx, snapshot)

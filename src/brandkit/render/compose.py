@@ -20,15 +20,8 @@ from brandkit.render.fit import DoesNotFit, Placed, Type, fit, pieces_of
 from brandkit.render.fonts import FontBook
 from brandkit.render.geometry import Rect
 from brandkit.render.inputs import DesignSpec, IconInput, ImageInput, LogoInput
-from brandkit.render.layouts import (
-    FAMILIES,
-    Ctx,
-    Frame,
-    image_layer,
-    preferred_order,
-    rect,
-    shape_of,
-)
+from brandkit.render.layers import image_layer, rect
+from brandkit.render.layouts import FAMILIES, Ctx, Frame, preferred_order, shape_of
 from brandkit.render.palette import Palette, choose
 from brandkit.render.system_fonts import PAIRINGS
 

@@ -90,3 +90,15 @@ def status(
     out["reason"] = request.reason if request.status == "failed" else None
     out["result"] = request.result if request.status == "completed" else None
     return out
+
+
+def begin(session: Session, request_id: str, now: datetime) -> Request | None:
+    """A worker takes up a request: it is marked processing with its queue wait measured (the
+    first attempt only). None when it is gone or already ended, and there is nothing to do."""
+    repo = RequestsRepository(session)
+    request = repo.by_id(request_id)
+    if request is None or request.status in ("completed", "failed"):
+        return None
+    wait = max(0, round((now - request.created_at).total_seconds() * 1000))
+    repo.start(request_id, now, wait)
+    return request
