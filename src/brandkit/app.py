@@ -14,12 +14,12 @@ from brandkit import routers
 from brandkit.accounts.auth import SECURITY_SCHEMES
 from brandkit.config import Settings
 from brandkit.db import make_engine, make_sessionmaker
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.kit.handlers import install_handlers
 from brandkit.kit.logs import configure_logging
 from brandkit.kit.middleware import RequestMiddleware
 from brandkit.kit.openapi import install_security, operation_id
 from brandkit.kit.ratelimit import RateLimiter
-from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.base import FILES_ROUTE
 from brandkit.storage.factory import make_storage
 

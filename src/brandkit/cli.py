@@ -34,6 +34,8 @@ app.add_typer(storage_app, name="storage")
 app.add_typer(keys_app, name="keys")
 credits_app = typer.Typer(help="Accounts' credits per billing cycle.", no_args_is_help=True)
 app.add_typer(credits_app, name="credits")
+webhooks_app = typer.Typer(help="Webhook URLs and their delivery log.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 console = Console()
 
 
@@ -325,6 +327,33 @@ def _cycle_row(cycle: Any) -> dict[str, str]:
         "used": str(cycle.used),
         "ends": cycle.ends_at.isoformat(),
     }
+
+
+AccountFilter = Annotated[str | None, typer.Option("--account", help="Only this account's.")]
+
+
+@webhooks_app.command("list")
+def webhooks_list(account: AccountFilter = None, as_json: JsonOption = False) -> None:
+    """The webhook URLs set by API keys (one per key and family: requests, exports)."""
+    from brandkit.webhooks import service as webhooks
+
+    with _transaction() as session:
+        _emit(webhooks.endpoint_rows(session, account), as_json)
+
+
+@webhooks_app.command("log")
+def webhooks_log(
+    account: AccountFilter = None,
+    event: Annotated[str | None, typer.Option(help="Only this event's attempts.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """The delivery log, newest first: every attempt, its answer or error, and its event's
+    status (pending, delivered, failed once its retries are spent, cancelled)."""
+    from brandkit.webhooks import service as webhooks
+
+    with _transaction() as session:
+        _emit(webhooks.log_rows(session, account, event, limit), as_json)
 
 
 @storage_app.command("init")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,6 +64,19 @@ class Settings(BaseSettings):
     extract_max_bytes: int = Field(2 * MB, ge=1)
     extract_timeout_seconds: float = Field(10.0, gt=0)
     orphan_upload_hours: float = Field(24.0, gt=0)
+
+    # Webhooks (SPEC 9). Receivers on private or loopback addresses only when allowed: for
+    # receivers inside the operator's own network (and tests).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    # Seconds before each retry of a failed delivery (the last one repeats), within the window
+    # counted from the event; one last attempt is made when the window closes.
+    webhook_retry_seconds: list[Annotated[float, Field(gt=0)]] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0], min_length=1
+    )
+    webhook_retry_window_seconds: float = Field(86400.0, gt=0)
+    # How long delivered and abandoned events stay readable in the delivery log.
+    webhook_log_days: float = Field(30.0, gt=0)
 
     user_purge_days: float = Field(15.0, ge=0)
     export_retention_days: float = Field(7.0, gt=0)

@@ -11,6 +11,7 @@ from brandkit.jobs.models import Job
 from brandkit.media.models import Media
 from brandkit.requests.models import Request
 from brandkit.uploads.models import Upload
+from brandkit.webhooks.models import WebhookAttempt, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Account",
@@ -35,6 +36,9 @@ __all__ = [
     "User",
     "Variant",
     "VariantDownload",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "Workspace",
     "WorkspaceMember",
 ]

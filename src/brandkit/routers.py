@@ -23,6 +23,8 @@ from brandkit.media.endpoints import router as media_router
 from brandkit.requests.endpoints import router as requests_router
 from brandkit.storage.endpoints import router as files_router
 from brandkit.uploads.endpoints import router as uploads_router
+from brandkit.webhooks.endpoints import exports_router as export_webhooks_router
+from brandkit.webhooks.endpoints import router as webhooks_router
 
 
 def all_routers() -> list[APIRouter]:
@@ -38,7 +40,9 @@ def all_routers() -> list[APIRouter]:
         brands_router,
         analysis_router,
         requests_router,
+        webhooks_router,
         exports_router,
+        export_webhooks_router,
         contacts_router,
     ]
 

@@ -15,4 +15,5 @@ import brandkit.exports.jobs
 import brandkit.generation.jobs
 import brandkit.jobs.cleanup
 import brandkit.models
-import brandkit.uploads.jobs  # noqa: F401
+import brandkit.uploads.jobs
+import brandkit.webhooks.jobs  # noqa: F401

@@ -16,9 +16,9 @@ from brandkit.accounts.models import Brand
 from brandkit.brands.schemas import BrandCreatedBody, BrandsBody, BrandUpdatedBody
 from brandkit.db import transaction
 from brandkit.designs.models import Variant
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.kit.ids import brand_id
 from brandkit.kit.schemas import Envelope
-from brandkit.media.fetch import UrlFetcher
 from brandkit.media.models import Media
 from tests.exports.helpers import run_jobs
 from tests.factories import Factory, Tenant

@@ -38,8 +38,8 @@ def _ok(ctx: JobContext) -> registry.Finish:
     return finish
 
 
-def _record_failure(session: Session, payload: dict[str, Any], error: str) -> None:
-    failures.append(payload["tag"])
+def _record_failure(session: Session, ctx: JobContext, error: str) -> None:
+    failures.append(ctx.job.payload["tag"])
 
 
 @registry.handler("test-fail", on_failure=_record_failure, max_attempts=3)

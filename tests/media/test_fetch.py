@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from brandkit.kit.errors import InvalidInput, PayloadTooLarge
-from brandkit.media.fetch import NOT_PUBLIC, IPAddress, UrlFetcher, public_address
+from brandkit.kit.fetch import NOT_PUBLIC, IPAddress, UrlFetcher, public_address
 from tests.factories import Factory
 from tests.storage.samples import image_bytes
 

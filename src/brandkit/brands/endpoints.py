@@ -21,10 +21,10 @@ from brandkit.brands.schemas import (
     UpdateBrandRequest,
 )
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.kit.params import query_params
 from brandkit.kit.responses import JSONBytes, envelope
 from brandkit.kit.schemas import ENVELOPE_ERRORS, Envelope, envelope_errors
-from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.base import Storage
 
 router = APIRouter(route_class=TransactionalRoute, tags=["brands"], responses=ENVELOPE_ERRORS)
@@ -185,18 +185,28 @@ EXTRACT_ERRORS = envelope_errors(
 
 @router.post("/brand/extract", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
 def brand_extract(
-    body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
+    body: ExtractBrandRequest,
+    principal: GeneralKey,
+    session: WriteSession,
+    settings: SettingsDep,
 ) -> JSONBytes:
     """Read a brand off its website, as a request: get-request-status gives ``brandDetails``
     (name, description, logo, colours, fonts), or a reason when the page cannot be read."""
-    request_id = service.start_extraction(session, principal, body.brandUrl, body.abstractUserId)
+    request_id = service.start_extraction(
+        session, principal, body.brandUrl, body.abstractUserId, settings.editor_base_url
+    )
     return envelope({"requestId": request_id})
 
 
 @router.post("/extract-brand", response_model=Envelope[RequestIdBody], responses=EXTRACT_ERRORS)
 def extract_brand(
-    body: ExtractBrandRequest, principal: GeneralKey, session: WriteSession
+    body: ExtractBrandRequest,
+    principal: GeneralKey,
+    session: WriteSession,
+    settings: SettingsDep,
 ) -> JSONBytes:
     """extract-brand: the same as brand/extract."""
-    request_id = service.start_extraction(session, principal, body.brandUrl, body.abstractUserId)
+    request_id = service.start_extraction(
+        session, principal, body.brandUrl, body.abstractUserId, settings.editor_base_url
+    )
     return envelope({"requestId": request_id})

@@ -15,16 +15,17 @@ from brandkit.fonts.repository import FontsRepository
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import Finish, handler
 from brandkit.kit.errors import BrandkitError
-from brandkit.media.fetch import UrlFetcher
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.requests import service as requests
-from brandkit.requests.repository import RequestsRepository
 
 _PAGE = "text/html,application/xhtml+xml"
 _CSS = "text/css"
 
 
-def _failed(session: Session, payload: dict[str, Any], error: str) -> None:
-    RequestsRepository(session).fail(payload["requestId"], "Server internal error", utcnow())
+def _failed(session: Session, ctx: JobContext, error: str) -> None:
+    request_id = ctx.job.payload["requestId"]
+    editor = ctx.settings.editor_base_url
+    requests.fail(session, request_id, "Server internal error", utcnow(), editor)
 
 
 def _reason(exc: BrandkitError) -> str:
@@ -36,7 +37,8 @@ def extract_brand(ctx: JobContext) -> Finish | None:
     request_id: str = ctx.job.payload["requestId"]
     now = utcnow()
     with transaction(ctx.sessions, write=True) as session:
-        request = requests.begin(session, request_id, now)
+        editor = ctx.settings.editor_base_url
+        request = requests.begin(session, request_id, now, editor)
         if request is None:
             return None
         url, account_id, user_id = str(request.params["url"]), request.account_id, request.user_id
@@ -47,7 +49,7 @@ def extract_brand(ctx: JobContext) -> Finish | None:
         reason = f"The page could not be read: {_reason(exc)}"
 
         def fail(session: Session) -> None:
-            RequestsRepository(session).fail(request_id, reason, utcnow())
+            requests.fail(session, request_id, reason, utcnow(), editor)
 
         return fail
     page = extract.parse(fetched.data.decode("utf-8", errors="replace"))
@@ -80,6 +82,6 @@ def extract_brand(ctx: JobContext) -> Finish | None:
     }
 
     def finish(session: Session) -> None:
-        RequestsRepository(session).complete(request_id, {"brandDetails": details}, utcnow())
+        requests.complete(session, request_id, {"brandDetails": details}, utcnow(), editor)
 
     return finish

@@ -27,10 +27,10 @@ from brandkit.fonts.models import Font
 from brandkit.fonts.repository import FontsRepository
 from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.errors import NotFound, invalid
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.kit.ids import brand_id
 from brandkit.kit.pagination import Pager
 from brandkit.media import service as media
-from brandkit.media.fetch import UrlFetcher
 from brandkit.media.schemas import CreateMediaRequest
 from brandkit.requests import service as requests
 from brandkit.storage.base import Storage
@@ -229,7 +229,11 @@ def render(session: Session, brands: Sequence[Brand], storage: Storage) -> list[
 
 
 def start_extraction(
-    session: Session, principal: Principal, url: str, abstract_user_id: str | None
+    session: Session,
+    principal: Principal,
+    url: str,
+    abstract_user_id: str | None,
+    editor_base_url: str,
 ) -> str:
     """brand/extract: a request (get-request-status) whose job reads the site."""
     user = accounts.acting_user(session, principal, abstract_user_id)
@@ -241,6 +245,7 @@ def start_extraction(
         kind="brand",
         params={"url": url},
         now=now,
+        editor_base_url=editor_base_url,
     )
     JobsRepository(session).enqueue(
         EXTRACT_JOB,

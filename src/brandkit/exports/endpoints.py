@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
@@ -18,9 +17,9 @@ from brandkit.kit.deps import (
     SettingsDep,
     TransactionalRoute,
     WriteSession,
-    json_content_type,
+    json_object,
 )
-from brandkit.kit.errors import BadRequest, InvalidInput, NotFound, invalid
+from brandkit.kit.errors import InvalidInput, NotFound
 from brandkit.kit.files import file_response
 from brandkit.kit.handlers import field_errors
 from brandkit.kit.pagination import Pager
@@ -32,18 +31,6 @@ router = APIRouter(route_class=TransactionalRoute, tags=["bulk exports"], respon
 
 ExportWriter = Annotated[Principal, Depends(require(scope="export:write"))]
 ExportReader = Annotated[Principal, Depends(require(scope="export:read"))]
-
-
-async def json_object(request: Request) -> dict[str, Any]:
-    """The body as a JSON object: 415 without a JSON Content-Type, 400 when it does not parse."""
-    await json_content_type(request)
-    try:
-        data = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        raise BadRequest("Request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise invalid("body", "must be a JSON object")
-    return data
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:

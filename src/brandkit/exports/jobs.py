@@ -4,14 +4,13 @@ into a ZIP in storage), file expiry, and the sweep of dead attempts' partial fil
 from __future__ import annotations
 
 import zipfile
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from brandkit.db import transaction, utcnow
 from brandkit.exports.kinds import KINDS
 from brandkit.exports.repository import ExportsRepository
-from brandkit.exports.service import EXPORT_JOB, expire_files, zone
+from brandkit.exports.service import EXPORT_JOB, errored, expire_files, finished, zone
 from brandkit.exports.snapshot import ExportSpec
 from brandkit.exports.writer import write_csv
 from brandkit.jobs.context import JobContext
@@ -21,8 +20,8 @@ from brandkit.kit.metrics import EXPORT_ROWS
 ZIP_TYPE = "application/zip"
 
 
-def _mark_error(session: Session, payload: dict[str, Any], error: str) -> None:
-    ExportsRepository(session).mark_error(payload["exportId"], error, utcnow())
+def _mark_error(session: Session, ctx: JobContext, error: str) -> None:
+    errored(session, ctx.settings, ctx.storage, ctx.job.payload["exportId"], error)
 
 
 @handler(EXPORT_JOB, on_failure=_mark_error, max_attempts=5)
@@ -72,8 +71,13 @@ def run_export(ctx: JobContext) -> Finish | None:
     EXPORT_ROWS.labels(export.export_type).inc(written.rows)
 
     def finish(session: Session) -> None:
-        ExportsRepository(session).mark_finished(
-            export_id, key, written.rows, written.started, utcnow()
+        finished(
+            session,
+            ctx.settings,
+            ctx.storage,
+            export_id,
+            (key, written.rows, written.started),
+            utcnow(),
         )
 
     return finish

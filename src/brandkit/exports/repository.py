@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -80,10 +81,10 @@ class ExportsRepository:
 
     def mark_finished(
         self, export_id: str, storage_key: str, rows: int, started: datetime, now: datetime
-    ) -> None:
-        self.session.execute(
+    ) -> bool:
+        return self._changed(
             update(Export)
-            .where(Export.id == export_id)
+            .where(Export.id == export_id, Export.status == "inProgress")
             .values(
                 status="finished",
                 storage_key=storage_key,
@@ -94,8 +95,8 @@ class ExportsRepository:
             )
         )
 
-    def mark_error(self, export_id: str, error: str, now: datetime) -> None:
-        self.session.execute(
+    def mark_error(self, export_id: str, error: str, now: datetime) -> bool:
+        return self._changed(
             update(Export)
             .where(Export.id == export_id, Export.status == "inProgress")
             .values(status="error", error=error[:500], finished_at=now)
@@ -118,3 +119,7 @@ class ExportsRepository:
         self.session.execute(
             update(Export).where(Export.id.in_(export_ids)).values(file_deleted_at=now)
         )
+
+    def _changed(self, statement: Any) -> bool:
+        result = self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0) == 1

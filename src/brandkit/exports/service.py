@@ -26,6 +26,7 @@ from brandkit.kit.pagination import Position
 from brandkit.kit.signing import b64decode, b64encode, sign, verify
 from brandkit.kit.timeparse import iso
 from brandkit.storage.base import Storage
+from brandkit.webhooks import service as webhooks
 
 EXPORT_JOB = "export"
 MAX_WINDOW = timedelta(days=31)
@@ -197,6 +198,48 @@ def get(session: Session, account_id: str, export_id: str) -> Export:
     if export is None:
         raise NotFound(f"Export not found: {export_id}")
     return export
+
+
+# -- the outcome, and its webhook event --------------------------------------------------------
+
+
+def finished(
+    session: Session,
+    settings: Settings,
+    storage: Storage,
+    export_id: str,
+    written: tuple[str, int, datetime],
+    now: datetime,
+) -> None:
+    """The export's file is published: (storage key, rows, when the snapshot was taken)."""
+    key, rows, started = written
+    if ExportsRepository(session).mark_finished(export_id, key, rows, started, now):
+        _announce(session, settings, storage, export_id, now)
+
+
+def errored(
+    session: Session, settings: Settings, storage: Storage, export_id: str, error: str
+) -> None:
+    now = utcnow()
+    if ExportsRepository(session).mark_error(export_id, error, now):
+        _announce(session, settings, storage, export_id, now)
+
+
+def _announce(
+    session: Session, settings: Settings, storage: Storage, export_id: str, now: datetime
+) -> None:
+    export = ExportsRepository(session).by_id(export_id)
+    assert export is not None
+    session.refresh(export)
+    webhooks.emit(
+        session,
+        account_id=export.account_id,
+        family=webhooks.EXPORTS,
+        subject=f"export:{export.id}",
+        type=f"export.{export.status}",
+        payload=dict(resource(export, settings, storage)),
+        now=now,
+    )
 
 
 # -- the resource and its download URL --------------------------------------------------------

@@ -24,12 +24,17 @@ router = APIRouter(route_class=TransactionalRoute, tags=["fonts"], responses=ENV
 
 @router.post("/font/create", response_model=Envelope[RequestIdBody], responses=REGISTRATION_ERRORS)
 def create_fonts(
-    body: CreateFontsRequest, principal: GeneralKey, session: WriteSession, request: Request
+    body: CreateFontsRequest,
+    principal: GeneralKey,
+    session: WriteSession,
+    request: Request,
+    settings: SettingsDep,
 ) -> JSONBytes:
     """Register TrueType files uploaded through files/get-presigned-url (type ``font``). The
     outcome, with the fonts made, is read with get-request-status."""
     storage = request.app.state.storage
-    return envelope(service.create_fonts(session, principal, body, storage))
+    editor = settings.editor_base_url
+    return envelope(service.create_fonts(session, principal, body, storage, editor))
 
 
 @router.post("/font/get", response_model=Envelope[FontsBody])

@@ -32,7 +32,11 @@ REQUEST_KIND = "font"
 
 
 def create_fonts(
-    session: Session, principal: Principal, request: CreateFontsRequest, storage: Storage
+    session: Session,
+    principal: Principal,
+    request: CreateFontsRequest,
+    storage: Storage,
+    editor_base_url: str,
 ) -> RequestCreated:
     """Parse each uploaded font and register them all, or none when one is not a font.
 
@@ -58,6 +62,8 @@ def create_fonts(
         kind=REQUEST_KIND,
         params={"keys": list(claims)},
         now=now,
+        editor_base_url=editor_base_url,
+        announced=False,
     )
     job.started_at, job.queue_wait_ms, job.progress = now, 0, 100
     parsed = []
@@ -106,7 +112,7 @@ def create_fonts(
             made.append(render_font(row))
         job.status, job.finished_at = "completed", now
         job.result = {"fonts": made}
-    session.flush()
+    requests.announce(session, job, editor_base_url)
     return {"requestId": job.id}
 
 

@@ -14,8 +14,8 @@ import resvg_py
 from PIL import Image, ImageDraw
 
 from brandkit.kit.errors import BrandkitError
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.media.content import check_file, sniff_extension
-from brandkit.media.fetch import UrlFetcher
 from brandkit.storage.base import Storage
 
 _PLAIN_TOLERANCE = 24

@@ -29,7 +29,7 @@ from brandkit.generation.output import (
 from brandkit.generation.service import GENERATE_JOB
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import Finish, handler
-from brandkit.media.fetch import UrlFetcher
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.render.compose import compose
 from brandkit.render.fit import DoesNotFit
 from brandkit.render.fonts import FontBook, MissingGlyphs, face_from_file
@@ -60,15 +60,17 @@ class Made:
     variations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _mark_failed(session: Session, payload: dict[str, Any], error: str) -> None:
-    log.error("design request %s failed: %s", payload.get("requestId"), error)
-    RequestsRepository(session).fail(payload["requestId"], "Server internal error", utcnow())
-    credits.settle(session, payload["requestId"], 0, utcnow())
+def _mark_failed(session: Session, ctx: JobContext, error: str) -> None:
+    request_id = ctx.job.payload["requestId"]
+    log.error("design request %s failed: %s", request_id, error)
+    editor = ctx.settings.editor_base_url
+    requests.fail(session, request_id, "Server internal error", utcnow(), editor)
+    credits.settle(session, request_id, 0, utcnow())
 
 
-def _fail(request_id: str, reason: str) -> Finish:
+def _fail(request_id: str, reason: str, editor_base_url: str) -> Finish:
     def finish(session: Session) -> None:
-        RequestsRepository(session).fail(request_id, reason, utcnow())
+        requests.fail(session, request_id, reason, utcnow(), editor_base_url)
         # A failed request refunds everything it reserved.
         credits.settle(session, request_id, 0, utcnow())
 
@@ -80,14 +82,14 @@ def generate(ctx: JobContext) -> Finish | None:
     request_id: str = ctx.job.payload["requestId"]
     now = utcnow()
     with transaction(ctx.sessions, write=True) as session:
-        request = requests.begin(session, request_id, now)
+        request = requests.begin(session, request_id, now, ctx.settings.editor_base_url)
         if request is None:
             return None
         snapshot = _Snapshot.of(request)
     try:
         made = _make(ctx, snapshot)
     except RequestFailed as exc:
-        return _fail(request_id, exc.reason)
+        return _fail(request_id, exc.reason, ctx.settings.editor_base_url)
 
     def finish(session: Session) -> None:
         designs = DesignsRepository(session)
@@ -104,10 +106,10 @@ def generate(ctx: JobContext) -> Finish | None:
                 for key in made.files
             ],
         )
-        repo = RequestsRepository(session)
         if snapshot.writer:
-            repo.set_writer(request_id, snapshot.writer)
-        repo.complete(request_id, {"variations": made.variations}, utcnow())
+            RequestsRepository(session).set_writer(request_id, snapshot.writer)
+        result = {"variations": made.variations}
+        requests.complete(session, request_id, result, utcnow(), ctx.settings.editor_base_url)
         cost = int(snapshot.params.get("creditsPerVariant", 1))
         credits.settle(session, request_id, cost * len(made.variants), utcnow())
 

@@ -360,6 +360,7 @@ def create_generation(
         params=params,
         design_id=design.id,
         now=now,
+        editor_base_url=links.editor_base_url,
     )
     design.request_id = request.id
     # Refused for want of credits, the request's rows go with the transaction: nothing is made.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 Finish = Callable[[Session], None]
 Handler = Callable[["JobContext"], Finish | None]
-# Called, in the transaction that marks the job failed for good, with its payload and error.
-OnFailure = Callable[[Session, dict[str, Any], str], None]
+# Called, in the transaction that marks the job failed for good, with the job's context (its
+# payload, the settings, the storage) and the error.
+OnFailure = Callable[[Session, "JobContext", str], None]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class JobsRepository:
         max_attempts: int = 5,
         job_id: str | None = None,
         now: datetime,
+        run_after: datetime | None = None,
     ) -> str:
         job_id = job_id or str(uuid.uuid4())
         after_commit(self.session, DOORBELL.ring)
@@ -43,12 +44,21 @@ class JobsRepository:
                 status="queued",
                 attempts=0,
                 max_attempts=max_attempts,
-                run_after=now,
+                run_after=run_after or now,
                 progress=0,
                 created_at=now,
             )
         )
         return job_id
+
+    def wake(self, job_id: str, now: datetime) -> None:
+        """Make a queued job due now (what it waited for has happened)."""
+        after_commit(self.session, DOORBELL.ring)
+        self.session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued", Job.run_after > now)
+            .values(run_after=now)
+        )
 
     def enqueue_periodic(self, kind: str, bucket: int, now: datetime) -> bool:
         """Enqueue this period's run unless any worker already has: the id is derived from the

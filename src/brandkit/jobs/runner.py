@@ -211,7 +211,7 @@ class Worker:
             if not JobsRepository(session).fail(ctx.job, self.clock(), error):
                 return
             if kind is not None and kind.on_failure is not None:
-                kind.on_failure(session, ctx.job.payload, error)
+                kind.on_failure(session, ctx, error)
 
     def _heartbeat(self, ctx: JobContext, done: threading.Event) -> None:
         # A third of the lease: two renewals can fail (a slow database) before it expires.

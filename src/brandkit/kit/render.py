@@ -13,7 +13,7 @@ from typing import Any
 from brandkit.kit.errors import BrandkitError
 from brandkit.kit.responses import JSONBytes, envelope
 
-PROBLEM_PREFIXES = ("/exports", "/contacts", "/activities", "/segments")
+PROBLEM_PREFIXES = ("/exports", "/contacts", "/activities", "/segments", "/webhooks")
 
 
 def uses_problem_style(path: str) -> bool:

@@ -12,12 +12,12 @@ from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
 from brandkit.db import after_commit, utcnow
 from brandkit.kit.errors import InvalidInput, NotFound, invalid
+from brandkit.kit.fetch import UrlFetcher
 from brandkit.kit.ids import media_id
 from brandkit.kit.mediatypes import MEDIA_KINDS, extension_fits, valid_pair
 from brandkit.kit.pagination import Pager
 from brandkit.kit.timeparse import to_unix
 from brandkit.media.content import Checked, check_file, sniff_extension
-from brandkit.media.fetch import UrlFetcher
 from brandkit.media.models import Media
 from brandkit.media.repository import MEDIA, MediaRepository
 from brandkit.media.schemas import (

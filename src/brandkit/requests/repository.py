@@ -38,9 +38,9 @@ class RequestsRepository:
             query = query.where(Request.user_id == user_id)
         return int(self.session.scalar(query) or 0)
 
-    def start(self, request_id: str, now: datetime, queue_wait_ms: int) -> None:
+    def start(self, request_id: str, now: datetime, queue_wait_ms: int) -> bool:
         """Mark processing; the queue wait is measured once, by the first attempt."""
-        self.session.execute(
+        return self._changed(
             update(Request)
             .where(Request.id == request_id, Request.status == "pending")
             .values(status="processing", started_at=now, queue_wait_ms=queue_wait_ms)
@@ -56,16 +56,21 @@ class RequestsRepository:
     def set_writer(self, request_id: str, writer: str) -> None:
         self.session.execute(update(Request).where(Request.id == request_id).values(writer=writer))
 
-    def complete(self, request_id: str, result: dict[str, Any], now: datetime) -> None:
-        self.session.execute(
+    def complete(self, request_id: str, result: dict[str, Any], now: datetime) -> bool:
+        return self._changed(
             update(Request)
-            .where(Request.id == request_id)
+            .where(Request.id == request_id, Request.status.in_(("pending", "processing")))
             .values(status="completed", progress=100, result=result, finished_at=now)
         )
 
-    def fail(self, request_id: str, reason: str, now: datetime) -> None:
-        self.session.execute(
+    def fail(self, request_id: str, reason: str, now: datetime) -> bool:
+        return self._changed(
             update(Request)
             .where(Request.id == request_id, Request.status.in_(("pending", "processing")))
             .values(status="failed", reason=reason, finished_at=now)
         )
+
+    def _changed(self, statement: Any) -> bool:
+        """Run a status transition; whether it happened (the row was in a state it leaves)."""
+        result = self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from brandkit.kit.ids import short_id
 from brandkit.requests.models import Request
 from brandkit.requests.repository import RequestsRepository
 from brandkit.requests.schemas import RequestStatus
+from brandkit.webhooks import service as webhooks
 
 KINDS = ("designs", "font", "brand")
 
@@ -32,9 +34,13 @@ def create(
     user_id: str,
     kind: str,
     params: dict[str, object] | None = None,
+    editor_base_url: str,
     design_id: str | None = None,
     now: datetime | None = None,
+    announced: bool = True,
 ) -> Request:
+    """A new pending request; ``announced=False`` for one that ends in the same transaction
+    (its caller announces the outcome instead)."""
     request = Request(
         id=short_id(),
         account_id=account_id,
@@ -47,6 +53,8 @@ def create(
         created_at=now or utcnow(),
     )
     RequestsRepository(session).add(request)
+    if announced:
+        announce(session, request, editor_base_url)
     return request
 
 
@@ -76,9 +84,12 @@ def queue_wait_ms(request: Request, now: datetime) -> int:
 def status(
     session: Session, principal: Principal, request_id: str, editor_base_url: str
 ) -> RequestStatus:
-    request = visible(session, principal, request_id)
+    return render(visible(session, principal, request_id), editor_base_url, utcnow())
+
+
+def render(request: Request, editor_base_url: str, now: datetime) -> RequestStatus:
     out: RequestStatus = {
-        "queueWaitTime": queue_wait_ms(request, utcnow()),
+        "queueWaitTime": queue_wait_ms(request, now),
         "status": request.status,
         "requestId": request.id,
     }
@@ -92,7 +103,36 @@ def status(
     return out
 
 
-def begin(session: Session, request_id: str, now: datetime) -> Request | None:
+def announce(session: Session, request: Request, editor_base_url: str) -> None:
+    """The request's status changed (or it was made): its webhook event, whose payload is what
+    get-request-status answers at this moment."""
+    session.flush()
+    now = utcnow()
+    webhooks.emit(
+        session,
+        account_id=request.account_id,
+        user_id=request.user_id,
+        family=webhooks.REQUESTS,
+        subject=f"request:{request.id}",
+        type=f"request.{request.status}",
+        payload={"status": 200, "body": dict(render(request, editor_base_url, now))},
+        now=now,
+    )
+
+
+def _transitioned(
+    session: Session, request_id: str, changed: bool, editor_base_url: str
+) -> Request | None:
+    if not changed:
+        return None
+    request = RequestsRepository(session).by_id(request_id)
+    if request is not None:
+        session.refresh(request)
+        announce(session, request, editor_base_url)
+    return request
+
+
+def begin(session: Session, request_id: str, now: datetime, editor_base_url: str) -> Request | None:
     """A worker takes up a request: it is marked processing with its queue wait measured (the
     first attempt only). None when it is gone or already ended, and there is nothing to do."""
     repo = RequestsRepository(session)
@@ -100,5 +140,23 @@ def begin(session: Session, request_id: str, now: datetime) -> Request | None:
     if request is None or request.status in ("completed", "failed"):
         return None
     wait = max(0, round((now - request.created_at).total_seconds() * 1000))
-    repo.start(request_id, now, wait)
+    _transitioned(session, request_id, repo.start(request_id, now, wait), editor_base_url)
     return request
+
+
+def complete(
+    session: Session,
+    request_id: str,
+    result: dict[str, Any],
+    now: datetime,
+    editor_base_url: str,
+) -> None:
+    changed = RequestsRepository(session).complete(request_id, result, now)
+    _transitioned(session, request_id, changed, editor_base_url)
+
+
+def fail(
+    session: Session, request_id: str, reason: str, now: datetime, editor_base_url: str
+) -> None:
+    changed = RequestsRepository(session).fail(request_id, reason, now)
+    _transitioned(session, request_id, changed, editor_base_url)

@@ -7,6 +7,7 @@ kept for the Host header and TLS, so a second DNS answer (rebinding) cannot send
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import time
@@ -24,6 +25,7 @@ Resolver = Callable[[str, int], list[str]]
 
 NOT_PUBLIC = "The url must be an http or https URL of a public address"
 _MAX_REDIRECTS = 5
+_ANSWER_BYTES = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -83,6 +85,13 @@ class UrlFetcher:
         return cls(settings.extract_max_bytes, settings.extract_timeout_seconds, allow=allow)
 
     @classmethod
+    def for_webhooks(cls, settings: Settings) -> UrlFetcher:
+        """The sender of webhook deliveries: a receiver inside the operator's network only with
+        ``BRANDKIT_WEBHOOK_ALLOW_PRIVATE``; a receiver's answer is read up to 64 KiB."""
+        allow = _any_address if settings.webhook_allow_private else public_address
+        return cls(_ANSWER_BYTES, settings.webhook_timeout_seconds, allow=allow)
+
+    @classmethod
     def from_settings(cls, settings: Settings) -> UrlFetcher:
         allow = _any_address if settings.fetch_allow_private else public_address
         return cls(settings.fetch_max_bytes, settings.fetch_timeout_seconds, allow=allow)
@@ -115,6 +124,35 @@ class UrlFetcher:
                 except httpx.HTTPError:
                     raise _unfetchable("the url could not be fetched") from None
         raise _unfetchable("the url redirects too many times")
+
+    def check(self, url: str) -> None:
+        """Refuse, as ``fetch`` would, a URL this fetcher may not connect to."""
+        self._hop(url)
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST ``body`` and return the answer's status. No redirect is followed (a receiver that
+        moved answers 3xx, which the caller counts as a failure), and the answer's body is read
+        within the size and time bounds, then dropped."""
+        deadline = time.monotonic() + self.timeout
+        hop = self._hop(url)
+        with httpx.Client(timeout=self.timeout, follow_redirects=False, trust_env=False) as client:
+            try:
+                with client.stream(
+                    "POST",
+                    hop.connect_url,
+                    content=body,
+                    headers={**headers, "Host": hop.host_header, "Accept-Encoding": "identity"},
+                    extensions={"sni_hostname": hop.server_name},
+                ) as response:
+                    # An over-long answer still carries its status.
+                    with contextlib.suppress(PayloadTooLarge):
+                        self._read(response, deadline)
+                    return response.status_code
+            except httpx.TimeoutException:
+                raise _unreachable("the receiver did not answer in time") from None
+            except httpx.HTTPError as exc:
+                reason = f"the receiver could not be reached ({type(exc).__name__})"
+                raise _unreachable(reason) from None
 
     def _hop(self, url: str) -> _Hop:
         parts = urlsplit(url)
@@ -158,6 +196,10 @@ class UrlFetcher:
                 raise _unfetchable("the url took too long to answer")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _unreachable(reason: str) -> InvalidInput:
+    return InvalidInput(f"The url could not be reached: {reason}")
 
 
 def _unfetchable(reason: str) -> InvalidInput:
