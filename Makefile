@@ -26,8 +26,10 @@ run: $(RUNTIME)
 	$(BIN)/brandkit demo --if-empty
 	$(BIN)/brandkit serve
 
+# One test process per core (CI has two): every fixture is per worker (its own databases,
+# ports and data dirs); a file's tests stay on one worker so module fixtures are built once.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests bench
