@@ -103,6 +103,13 @@ def test_demo_loads_once_and_its_data_is_served(env: Settings, client: TestClien
     assert token in out
     assert "curl" in out
     assert "get-design-variants" in out
+    # The console's URL, where the printed key signs in and shows the demo's designs.
+    assert out.strip().splitlines()[-1] == "http://testserver/console"
+    from tests.console.helpers import sign_in
+
+    assert sign_in(client, token).status_code == 303
+    assert 'class="variant"' in client.get("/console/designs").text
+    client.cookies.clear()
     headers = {"sivi-api-key": token}
 
     # A second --if-empty run loads nothing more and prints the same key.

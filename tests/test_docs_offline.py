@@ -3,25 +3,11 @@ API documentation needs no internet. Debian's chromium is installed by .ci/run."
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
+from tests.browsers import NO_NETWORK, chromium
 from tests.faults.live import live_server
-
-NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium (.ci/run installs it)")
-        pytest.skip("needs chromium")
-    return found
 
 
 def _rendered(browser: str, url: str) -> str:
@@ -45,7 +31,7 @@ def _rendered(browser: str, url: str) -> str:
 
 
 def test_docs_render_with_no_network(tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     url = f"sqlite:///{tmp_path / 'docs.db'}"
     with live_server(url, tmp_path / "data") as server:
         swagger = _rendered(browser, server.base_url + "/docs")

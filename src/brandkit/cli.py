@@ -191,6 +191,8 @@ def demo(
     if curl is not None:
         console.print("try:")
         print(curl)
+    console.print("the console (sign in with the key above):")
+    print(f"{settings.public_base_url.rstrip('/')}/console")
 
 
 @accounts_app.command("create")

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0], min_length=1
     )
     webhook_retry_window_seconds: float = Field(86400.0, gt=0)
+    # How long a console sign-in lasts (the key is checked again on every request regardless).
+    console_session_hours: float = Field(8.0, gt=0, le=24 * 30)
     # How long delivered and abandoned events stay readable in the delivery log.
     webhook_log_days: float = Field(30.0, gt=0)
 

@@ -12,6 +12,7 @@ import brandkit.designs.downloads  # noqa: F401
 from brandkit.accounts.endpoints import router as accounts_router
 from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
+from brandkit.console.endpoints import router as console_router
 from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
 from brandkit.exports.endpoints import router as exports_router
@@ -44,6 +45,7 @@ def all_routers() -> list[APIRouter]:
         exports_router,
         export_webhooks_router,
         contacts_router,
+        console_router,
     ]
 
 

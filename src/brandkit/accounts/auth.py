@@ -90,6 +90,24 @@ def authenticate(session: Session, settings: Settings, token: str | None) -> Pri
     )
 
 
+def reauthenticate(
+    session: Session, key_id: str, user_id: str, via_token: bool
+) -> Principal | None:
+    """The caller a console session was opened as, if it still may act: its key not revoked,
+    and (for a login token's session) its user not deleted."""
+    repo = AccountsRepository(session)
+    key = repo.key_for_auth(key_id)
+    if key is None or key.revoked_at is not None:
+        return None
+    if via_token:
+        if repo.live_user(key.account_id, user_id) is None:
+            return None
+        return Principal(key.account_id, key.id, "general", frozenset(), user_id, True)
+    if key.user_id != user_id:
+        return None
+    return Principal(key.account_id, key.id, key.tier, frozenset(key.scopes), key.user_id)
+
+
 class Credentials(Deferred):
     """The caller's key as the request presented it; the route turns it into the ``Principal``
     in the endpoint's worker thread (see ``Deferred``)."""
