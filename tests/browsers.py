@@ -18,3 +18,15 @@ def chromium() -> str:
             pytest.fail("CI needs Debian's chromium (.ci/run installs it)")
         pytest.skip("needs chromium")
     return found
+
+
+def serious_violations(page: object) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (rule: nodes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]

@@ -13,6 +13,7 @@ from brandkit.accounts.endpoints import router as accounts_router
 from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
 from brandkit.console.endpoints import router as console_router
+from brandkit.console.media_pages import router as console_media_router
 from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
 from brandkit.exports.endpoints import router as exports_router
@@ -46,6 +47,7 @@ def all_routers() -> list[APIRouter]:
         export_webhooks_router,
         contacts_router,
         console_router,
+        console_media_router,
     ]
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import Engine
 
 from brandkit.config import Settings
-from tests.browsers import NO_NETWORK, chromium
+from tests.browsers import NO_NETWORK, chromium, serious_violations
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
 
@@ -65,6 +65,7 @@ def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, br
     pg.goto(console.url + "/console")
     assert pg.url.endswith("/console/sign-in")
     pg.screenshot(path=str(OUTPUT / "sign-in-wide.png"), full_page=True)
+    assert serious_violations(pg) == []
     pg.get_by_label("API key or access token").fill(t.token.split(":")[0] + ":wrong")
     pg.get_by_role("button", name="Sign in").click()
     assert pg.get_by_role("alert").inner_text() == "That API key or access token is not valid."
@@ -78,6 +79,7 @@ def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, br
         ".gallery img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
     )
     assert loaded == [True] * 24
+    assert serious_violations(pg) == []
     for name, width in WIDTHS.items():
         pg.set_viewport_size({"width": width, "height": 900})
         pg.screenshot(path=str(OUTPUT / f"designs-{name}.png"), full_page=True)
@@ -141,6 +143,7 @@ def test_generate_a_design_and_watch_it_complete(
     )
     assert loaded == [True, True]
     assert pg.locator("#request-progress").get_attribute("value") == "100"
+    assert serious_violations(pg) == []
     for name, width in WIDTHS.items():
         pg.set_viewport_size({"width": width, "height": 900})
         pg.screenshot(path=str(OUTPUT / f"request-{name}.png"), full_page=True)

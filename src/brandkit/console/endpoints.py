@@ -3,19 +3,19 @@ designs gallery. Pages talk to the same services as the API, as the signed-in ke
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from brandkit.accounts.auth import Principal, authenticate
-from brandkit.accounts.repository import AccountsRepository
+from brandkit.accounts.auth import authenticate
 from brandkit.config import Settings
 from brandkit.console import generate
 from brandkit.console import session as cookies
 from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect, static_file
+from brandkit.console.views import REFUSED_CSRF, context, set_cookie, signed_out
 from brandkit.designs import service as designs
 from brandkit.designs.schemas import GetDesignVariantsRequest
 from brandkit.generation import service as generation
@@ -27,48 +27,11 @@ from brandkit.requests import service as requests
 router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
 
 PAGE_SIZE = 24
-REFUSED_CSRF = "The form was refused: its CSRF token is missing or does not match your session."
-
-
-def _set_cookie(response: Response, settings: Settings, name: str, value: str, ttl: int) -> None:
-    response.set_cookie(
-        name,
-        value,
-        max_age=ttl,
-        path="/console",
-        httponly=True,
-        samesite="strict",
-        secure=settings.public_base_url.startswith("https://"),
-    )
-
-
-def _signed_out(request: Request) -> Response:
-    response = redirect("/console/sign-in")
-    if request.cookies.get(cookies.COOKIE):
-        # A session that no longer holds (expired, revoked key, deleted user) is cleared.
-        response.delete_cookie(cookies.COOKIE, path="/console")
-    return response
-
-
-def _who(session: ReadSession, principal: Principal) -> str:
-    if principal.via_access_token:
-        user = AccountsRepository(session).live_user(principal.account_id, principal.user_id)
-        return f"{user.abstract_user_id if user else principal.user_id} (login token)"
-    return f"{principal.tier} key {principal.key_id}"
-
-
-def _context(session: ReadSession, caller: Caller, page_name: str, title: str) -> dict[str, Any]:
-    return {
-        "who": _who(session, caller.principal),
-        "csrf": caller.csrf,
-        "page": page_name,
-        "title": title,
-    }
 
 
 @router.get("/console")
 def console_home(caller: SignedIn, session: ReadSession, request: Request) -> Response:
-    return redirect("/console/designs") if caller else _signed_out(request)
+    return redirect("/console/designs") if caller else signed_out(request)
 
 
 @router.get("/console/sign-in")
@@ -77,7 +40,7 @@ def sign_in_form(settings: SettingsDep) -> Response:
     response = page(
         "sign_in.html", title="Sign in", csrf=cookies.csrf_token(settings.signing_key, nonce)
     )
-    _set_cookie(response, settings, cookies.PRE_COOKIE, nonce, 3600)
+    set_cookie(response, settings, cookies.PRE_COOKIE, nonce, 3600)
     return response
 
 
@@ -99,7 +62,7 @@ def sign_in(
             csrf=cookies.csrf_token(settings.signing_key, retry),
             error="That API key or access token is not valid.",
         )
-        _set_cookie(response, settings, cookies.PRE_COOKIE, retry, 3600)
+        set_cookie(response, settings, cookies.PRE_COOKIE, retry, 3600)
         return response
     ttl = int(settings.console_session_hours * 3600)
     value = cookies.open_session(
@@ -110,7 +73,7 @@ def sign_in(
         ttl,
     )
     signed_in = redirect("/console/designs")
-    _set_cookie(signed_in, settings, cookies.COOKIE, value, ttl)
+    set_cookie(signed_in, settings, cookies.COOKIE, value, ttl)
     signed_in.delete_cookie(cookies.PRE_COOKIE, path="/console")
     return signed_in
 
@@ -120,7 +83,7 @@ def sign_out(
     caller: SignedIn, fields: Form, request: Request, session: ReadSession, settings: SettingsDep
 ) -> Response:
     if caller is None:
-        return _signed_out(request)
+        return signed_out(request)
     if not csrf_holds(settings, caller.claims.nonce, fields):
         return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
     response = redirect("/console/sign-in")
@@ -139,7 +102,7 @@ def designs_page(
 ) -> Response:
     """The signed-in user's variants, newest first, filtered by type, a page at a time."""
     if caller is None:
-        return _signed_out(request)
+        return signed_out(request)
     kind = type if type in ("all", "generated", "edited") else "all"
     try:
         return _designs(session, caller, request, settings, kind, cursor)
@@ -173,7 +136,7 @@ def _designs(
     return page(
         "designs.html",
         status,
-        **_context(session, caller, "designs", "Designs"),
+        **context(session, caller, "designs", "Designs"),
         type=kind,
         variants=found["variations"],
         next_cursor=found["cursor"],
@@ -192,7 +155,7 @@ def new_design(
     """Run designs-from-content (or designs-from-prompt when a prompt is given) as the signed-in
     key, then follow the request on its own page."""
     if caller is None:
-        return _signed_out(request)
+        return signed_out(request)
     if not csrf_holds(settings, caller.claims.nonce, fields):
         return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
     try:
@@ -227,7 +190,7 @@ def request_page(
     request_id: str, caller: SignedIn, request: Request, session: ReadSession, settings: SettingsDep
 ) -> Response:
     if caller is None:
-        return _signed_out(request)
+        return signed_out(request)
     try:
         found = requests.status(session, caller.principal, request_id, settings.editor_base_url)
     except NotFound:
@@ -237,7 +200,7 @@ def request_page(
     text = {"pending": "Waiting for a worker", "processing": "Rendering", "completed": "Completed"}
     return page(
         "request.html",
-        **_context(session, caller, "designs", f"Request {request_id}"),
+        **context(session, caller, "designs", f"Request {request_id}"),
         request_id=request_id,
         done=done,
         progress=found.get("progress", 0),

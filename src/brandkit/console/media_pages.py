@@ -1,0 +1,146 @@
+"""The console's media library: the signed-in user's media a page at a time, delete, and the
+browser's presigned upload (presign, PUT straight to storage, register), through the same
+services as media/get, files/get-presigned-url, media/create and media/delete."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from brandkit.config import Settings
+from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
+from brandkit.console.pages import SECURITY_HEADERS, page, redirect
+from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
+from brandkit.kit.errors import BrandkitError
+from brandkit.kit.fetch import UrlFetcher
+from brandkit.kit.handlers import field_errors
+from brandkit.kit.responses import JSONBytes
+from brandkit.media import service as media
+from brandkit.media.schemas import CreateMediaRequest, DeleteMediaRequest, GetMediaRequest
+from brandkit.uploads import service as uploads
+from brandkit.uploads.schemas import PresignRequest
+
+router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
+
+UPLOAD_KINDS = ("photo", "logo", "illustration", "screenshot", "backdrop")
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        data = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        data = None
+    return data if isinstance(data, dict) else {}
+
+
+Json = Annotated[dict[str, Any], Depends(_json)]
+
+
+def _refused(status: int, message: str, errors: Any = None) -> Response:
+    body: dict[str, Any] = {"message": message}
+    if errors:
+        body["errors"] = errors
+    return JSONBytes(body, status_code=status, headers=SECURITY_HEADERS)
+
+
+@router.get("/console/media")
+def media_page(
+    caller: SignedIn,
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    if caller is None:
+        return signed_out(request)
+    try:
+        found = media.list_media(
+            session,
+            caller.principal,
+            GetMediaRequest(limit=24, cursor=cursor or None),
+            settings,
+            request.app.state.storage,
+        )
+    except BrandkitError:
+        if cursor:
+            return redirect("/console/media")
+        raise
+    return page(
+        "media.html",
+        **context(session, caller, "media", "Media library"),
+        media=found["media"],
+        next_cursor=found["cursor"],
+        first_page=bool(cursor),
+        kinds=UPLOAD_KINDS,
+    )
+
+
+@router.post("/console/media/delete")
+def delete(
+    caller: SignedIn, fields: Form, request: Request, session: WriteSession, settings: SettingsDep
+) -> Response:
+    if caller is None:
+        return signed_out(request)
+    if not csrf_holds(settings, caller.claims.nonce, fields):
+        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    body = DeleteMediaRequest(mIds=[fields.get("mId", "")])
+    media.delete_media(session, caller.principal, body, request.app.state.storage)
+    return redirect("/console/media")
+
+
+def _checked(caller: Caller | None, request: Request, settings: Settings) -> Caller | Response:
+    """The caller of a script's JSON call: signed in, with the session's CSRF token in its
+    X-CSRF-Token header."""
+    if caller is None:
+        return _refused(401, "Signed out")
+    presented = {"csrf": request.headers.get("x-csrf-token", "")}
+    if not csrf_holds(settings, caller.claims.nonce, presented):
+        return _refused(403, REFUSED_CSRF)
+    return caller
+
+
+@router.post("/console/media/presign")
+def presign(
+    caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
+) -> Response:
+    checked = _checked(caller, request, settings)
+    if isinstance(checked, Response):
+        return checked
+    try:
+        asked = PresignRequest.model_validate(
+            {k: body.get(k) for k in ("type", "extension", "contentLength") if k in body}
+        )
+        storage = request.app.state.storage
+        grant = uploads.presign(session, checked.principal, asked, settings, storage)
+    except ValidationError as exc:
+        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
+    except BrandkitError as exc:
+        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    return JSONBytes(dict(grant), headers=SECURITY_HEADERS)
+
+
+@router.post("/console/media/register")
+def register(
+    caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
+) -> Response:
+    checked = _checked(caller, request, settings)
+    if isinstance(checked, Response):
+        return checked
+    state = request.app.state
+    fetcher: UrlFetcher = state.url_fetcher
+    try:
+        asked = CreateMediaRequest.model_validate(
+            {"type": body.get("type"), "uploadUrl": body.get("uploadUrl")}
+        )
+        made = media.create_media(session, checked.principal, asked, state.storage, fetcher)
+    except ValidationError as exc:
+        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
+    except BrandkitError as exc:
+        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    return JSONBytes(dict(made), headers=SECURITY_HEADERS)
