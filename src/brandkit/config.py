@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     # generated once and kept in the data directory, so signatures survive restarts.
     secret_key: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
-    editor_base_url: str = "https://instant.sivi.ai"
+    # The editor that variantEditLink and a design's link open: this server's console unless
+    # set (BRANDKIT_EDITOR_BASE_URL); read as `editor_base_url`.
+    editor_url: str | None = Field(None, validation_alias="BRANDKIT_EDITOR_BASE_URL")
     log_level: str = "INFO"
     # "json": one JSON object a line (request id, account, route, status, duration; job lines).
     log_format: Literal["text", "json"] = "text"
@@ -139,7 +141,7 @@ class Settings(BaseSettings):
             )
         return key
 
-    @field_validator("public_base_url", "editor_base_url", "s3_public_base_url", "llm_base_url")
+    @field_validator("public_base_url", "editor_url", "s3_public_base_url", "llm_base_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
         if url is None:
@@ -167,6 +169,10 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+    @property
+    def editor_base_url(self) -> str:
+        return self.editor_url or self.public_base_url.rstrip("/") + "/console"
 
     def rate_limit_for(self, tier: str) -> int:
         return {

@@ -12,6 +12,7 @@ import brandkit.designs.downloads  # noqa: F401
 from brandkit.accounts.endpoints import router as accounts_router
 from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
+from brandkit.console.editor_pages import router as console_editor_router
 from brandkit.console.endpoints import router as console_router
 from brandkit.console.media_pages import router as console_media_router
 from brandkit.contacts.endpoints import router as contacts_router
@@ -48,6 +49,7 @@ def all_routers() -> list[APIRouter]:
         contacts_router,
         console_router,
         console_media_router,
+        console_editor_router,
     ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import brandkit.accounts.jobs
 import brandkit.brands.jobs
 import brandkit.exports.jobs
+import brandkit.generation.edit_jobs
 import brandkit.generation.jobs
 import brandkit.jobs.cleanup
 import brandkit.models

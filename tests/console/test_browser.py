@@ -127,6 +127,7 @@ def test_generate_a_design_and_watch_it_complete(
     pg.get_by_label("Name", exact=True).fill("Bakery opening")
     pg.get_by_label("Format").select_option("instagram:instagram-post")
     pg.get_by_label("Title", exact=True).fill("Fresh bread every morning")
+    pg.get_by_label("Subtitle", exact=True).fill("Baked at five")
     pg.get_by_label("Button", exact=True).fill("Order now")
     pg.get_by_label("Variants", exact=True).fill("2")
     OUTPUT.mkdir(parents=True, exist_ok=True)

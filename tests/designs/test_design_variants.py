@@ -44,7 +44,7 @@ def test_variant_object_has_every_documented_field(client: TestClient, factory: 
         "variations": [
             {
                 "variantImageUrl": f"http://testserver/files/{v.storage_key}",
-                "variantEditLink": f"https://instant.sivi.ai/#/variant/{v.id}"
+                "variantEditLink": f"http://testserver/console/#/variant/{v.id}"
                 "/independent-design-editor?type=edited",
                 "variantId": v.id,
                 "variantType": "GENERATED",

@@ -3,6 +3,7 @@ designs gallery. Pages talk to the same services as the API, as the signed-in ke
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -26,12 +27,18 @@ from brandkit.requests import service as requests
 
 router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
 
+NEXT = re.compile(r"#/variant/[A-Za-z0-9_-]{1,40}/independent-design-editor(\?type=edited)?")
+
 PAGE_SIZE = 24
 
 
 @router.get("/console")
 def console_home(caller: SignedIn, session: ReadSession, request: Request) -> Response:
-    return redirect("/console/designs") if caller else signed_out(request)
+    """Where the API's links land (`<editor base>/#/variant/<id>/...`): the page's script reads
+    the fragment, which only the browser knows, and opens the editor or the designs."""
+    if caller is None:
+        return signed_out(request)
+    return page("home.html", **context(session, caller, "", "Console"))
 
 
 @router.get("/console/sign-in")
@@ -72,7 +79,9 @@ def sign_in(
         principal.via_access_token,
         ttl,
     )
-    signed_in = redirect("/console/designs")
+    # Back to the link the sign-in interrupted (an editor link), or to the designs.
+    after = fields.get("next", "")
+    signed_in = redirect("/console" + after if NEXT.fullmatch(after) else "/console/designs")
     set_cookie(signed_in, settings, cookies.COOKIE, value, ttl)
     signed_in.delete_cookie(cookies.PRE_COOKIE, path="/console")
     return signed_in

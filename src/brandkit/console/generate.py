@@ -48,7 +48,7 @@ def request_of(fields: dict[str, str]) -> DesignsFromContentRequest | DesignsFro
             return DesignsFromPromptRequest.model_validate({**body, "prompt": prompt})
         content = {
             block: fields[block].strip()
-            for block in ("title", "subtitle", "offer", "button")
+            for block in ("title", "subtext", "offer", "button")
             if fields.get(block, "").strip()
         }
         return DesignsFromContentRequest.model_validate({**body, "content": content})

@@ -101,6 +101,11 @@ class DesignsRepository:
         )
         self.session.execute(ins.on_conflict_do_nothing())
 
+    def variant(self, account_id: str, variant_id: str) -> Variant | None:
+        return self.session.scalar(
+            select(Variant).where(Variant.id == variant_id, Variant.account_id == account_id)
+        )
+
     def design(self, account_id: str, design_id: str) -> Design | None:
         return self.session.scalar(
             select(Design).where(Design.id == design_id, Design.account_id == account_id)

@@ -19,6 +19,7 @@ from brandkit.designs.models import DesignFile, Variant
 from brandkit.designs.repository import DesignsRepository
 from brandkit.generation import assets as asset_files
 from brandkit.generation import llm
+from brandkit.generation.book import BOOK
 from brandkit.generation.output import (
     CONTENT_TYPES,
     document_bytes,
@@ -32,7 +33,7 @@ from brandkit.jobs.registry import Finish, handler
 from brandkit.kit.fetch import UrlFetcher
 from brandkit.render.compose import compose
 from brandkit.render.fit import DoesNotFit
-from brandkit.render.fonts import FontBook, MissingGlyphs, face_from_file
+from brandkit.render.fonts import MissingGlyphs, face_from_file
 from brandkit.render.inputs import DesignSpec, IconInput, ImageInput, LogoInput, Preferences
 from brandkit.render.svg import to_svg
 from brandkit.requests import service as requests
@@ -42,7 +43,6 @@ from brandkit.requests.repository import RequestsRepository
 log = logging.getLogger("brandkit.generation")
 
 # One per worker process: faces and their fonts are loaded once and kept.
-BOOK = FontBook()
 
 
 class RequestFailed(Exception):

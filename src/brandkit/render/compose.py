@@ -60,10 +60,14 @@ def _faces(spec: DesignSpec, rng: random.Random) -> tuple[str, str, str]:
     return PAIRINGS[rng.randrange(len(PAIRINGS))]
 
 
+def legible_minimum(width: int, height: int) -> int:
+    """The smallest type set: legible on the canvas it is shown at (17 px on 1080)."""
+    return max(9, round(min(width, height) * 0.016))
+
+
 def _type(spec: DesignSpec, faces: tuple[str, str, str]) -> Type:
     short = min(spec.width, spec.height)
-    # The smallest type set: legible on the canvas it is shown at (17 px on 1080).
-    min_size = max(9, round(short * 0.016))
+    min_size = legible_minimum(spec.width, spec.height)
     shape = shape_of(spec.width, spec.height)
     max_title = round(min(short * (0.42 if shape == "banner" else 0.16), 180))
     return Type(

@@ -338,7 +338,7 @@ def _place(
     return placed
 
 
-def _line_layer(
+def line_layer(
     text: SetText,
     face: str,
     left: float,
@@ -426,7 +426,7 @@ def _place_one(
         }
         placed.shapes.append(shape)
         placed.texts.append(
-            _line_layer(
+            line_layer(
                 s.text,
                 s.face,
                 x + s.pad_x,
@@ -459,7 +459,7 @@ def _place_one(
         width = block_w - s.indent
         if s.marker is not None and s.marker_face is not None:
             placed.texts.append(
-                _line_layer(
+                line_layer(
                     s.marker,
                     s.marker_face,
                     marker_x,
@@ -489,5 +489,5 @@ def _place_one(
             placed.shapes.append(bullet)
         align = "right" if rtl else "left"
     placed.texts.append(
-        _line_layer(s.text, s.face, left, width, y, align, s.piece, role, direction, layer_id)
+        line_layer(s.text, s.face, left, width, y, align, s.piece, role, direction, layer_id)
     )

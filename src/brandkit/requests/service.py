@@ -16,7 +16,7 @@ from brandkit.requests.repository import RequestsRepository
 from brandkit.requests.schemas import RequestStatus
 from brandkit.webhooks import service as webhooks
 
-KINDS = ("designs", "font", "brand")
+KINDS = ("designs", "font", "brand", "edit")
 
 
 def design_link(editor_base_url: str, design_id: str) -> str:

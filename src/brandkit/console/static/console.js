@@ -1,3 +1,15 @@
+// The console's own routes for the links the API hands out (the fragment never reaches the
+// server): an editor link opens the variant's editor; any other, the designs.
+"use strict";
+(function () {
+  const next = document.getElementById("next");
+  if (next && location.hash) next.value = location.hash;
+  const route = document.getElementById("route");
+  if (!route || route.dataset.route !== "home") return;
+  const m = location.hash.match(/^#\/variant\/([A-Za-z0-9_-]{1,40})\/independent-design-editor/);
+  location.replace(m ? "/console/variants/" + m[1] + "/edit" : "/console/designs");
+})();
+
 // Follows a design request until it ends: progress, then its variants (or the reason it failed).
 "use strict";
 (function () {

@@ -1,0 +1,166 @@
+"""The variant editor (SPEC 10): a variant's layered document as a form of its texts and colours;
+saving makes a new EDITED variant of the design, rendered by the engine on a worker (followed on
+the request page like a generation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from brandkit.config import Settings
+from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
+from brandkit.console.pages import page, redirect
+from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.designs.models import Variant
+from brandkit.generation import edits
+from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
+from brandkit.kit.errors import BrandkitError, InvalidInput, NotFound
+from brandkit.render.color import parse_color, to_hex
+from brandkit.render.document import Document
+
+router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
+
+_SHAPES = {"rect": "fill", "ellipse": "fill", "gradient": "color"}
+
+
+def _hex(value: object) -> str | None:
+    rgb = parse_color(value) if isinstance(value, str) else None
+    return to_hex(rgb) if rgb is not None else None
+
+
+def _label(layer: Any) -> str:
+    block = str(layer.get("block") or layer["role"])
+    item = layer.get("item")
+    return f"{block} {item + 1}" if isinstance(item, int) else block
+
+
+def _form_of(doc: Document) -> dict[str, Any]:
+    texts, shapes = [], []
+    for layer in doc["layers"]:
+        raw: Any = layer
+        if raw["kind"] == "text" and raw["role"] != "marker":
+            texts.append(
+                {
+                    "id": raw["id"],
+                    "label": _label(raw),
+                    "text": raw["text"],
+                    "color": _hex(raw["color"]) or "#000000",
+                }
+            )
+        elif raw["kind"] in _SHAPES and _hex(raw.get(_SHAPES[raw["kind"]])):
+            label = f"{raw['role']} shape ({raw['id']})"
+            shapes.append(
+                {"id": raw["id"], "label": label, "color": _hex(raw[_SHAPES[raw["kind"]]])}
+            )
+    background = _hex(doc["canvas"]["background"]) or "#ffffff"
+    return {"texts": texts, "shapes": shapes, "background": background}
+
+
+def _changes(doc: Document, fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """What the form changed: only those texts and colours go into the edit."""
+    form = _form_of(doc)
+    texts = {
+        t["id"]: fields[f"text:{t['id']}"]
+        for t in form["texts"]
+        if " ".join(fields.get(f"text:{t['id']}", t["text"]).split()) != t["text"]
+    }
+    current = {t["id"]: t["color"] for t in [*form["texts"], *form["shapes"]]}
+    current["canvas"] = form["background"]
+    colors = {
+        layer_id: fields[f"color:{layer_id}"]
+        for layer_id, was in current.items()
+        if fields.get(f"color:{layer_id}", was).lower() != was.lower()
+    }
+    return texts, colors
+
+
+def _editor(
+    session: Session,
+    caller: Caller,
+    request: Request,
+    variant: Variant,
+    doc: Document,
+    *,
+    status: int = 200,
+    failure: BrandkitError | None = None,
+) -> Response:
+    return page(
+        "editor.html",
+        status,
+        **context(session, caller, "designs", f"Edit {variant.id}"),
+        **_form_of(doc),
+        variant_id=variant.id,
+        variant_type=variant.variant_type,
+        width=variant.width,
+        height=variant.height,
+        image_url=request.app.state.storage.public_url(variant.storage_key),
+        failure=failure,
+    )
+
+
+def _open(
+    session: Session, caller: Caller, request: Request, variant_id: str
+) -> tuple[Variant, Document] | Response:
+    try:
+        variant = edits.editable(session, caller.principal, variant_id)
+        return variant, edits.document_of(variant, request.app.state.storage)
+    except NotFound:
+        return page("refused.html", 404, title="Not found", message="No such variant.")
+    except InvalidInput:
+        message = "This variant has no layered document (it was not made by Brandkit's engine)."
+        return page("refused.html", 422, title="Not editable", message=message)
+
+
+@router.get("/console/variants/{variant_id}/edit")
+def editor(variant_id: str, caller: SignedIn, request: Request, session: ReadSession) -> Response:
+    if caller is None:
+        return signed_out(request)
+    opened = _open(session, caller, request, variant_id)
+    if isinstance(opened, Response):
+        return opened
+    return _editor(session, caller, request, *opened)
+
+
+@router.post("/console/variants/{variant_id}/save")
+def save(
+    variant_id: str,
+    caller: SignedIn,
+    fields: Form,
+    request: Request,
+    session: WriteSession,
+    settings: SettingsDep,
+) -> Response:
+    if caller is None:
+        return signed_out(request)
+    if not csrf_holds(settings, caller.claims.nonce, fields):
+        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    opened = _open(session, caller, request, variant_id)
+    if isinstance(opened, Response):
+        return opened
+    variant, doc = opened
+    texts, colors = _changes(doc, fields)
+    try:
+        if not texts and not colors:
+            raise InvalidInput("Nothing was changed")
+        request_id = _start(session, caller, request, settings, variant, texts, colors)
+    except BrandkitError as exc:
+        return _editor(session, caller, request, variant, doc, status=exc.status, failure=exc)
+    return redirect(f"/console/requests/{request_id}")
+
+
+def _start(
+    session: Session,
+    caller: Caller,
+    request: Request,
+    settings: Settings,
+    variant: Variant,
+    texts: dict[str, str],
+    colors: dict[str, str],
+) -> str:
+    storage = request.app.state.storage
+    return edits.start_edit(
+        session, caller.principal, variant.id, texts, colors, storage, settings.editor_base_url
+    )

@@ -1,0 +1,129 @@
+"""Saving edits, below the browser: the engine's fitting rules on a new text (it stays inside
+its box, smaller when longer, refused when it cannot fit legibly), colours checked, another
+user's variant answered as an unknown one, the save form's CSRF and "nothing changed" rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from brandkit.db import transaction
+from brandkit.designs.models import Variant
+from brandkit.generation.book import BOOK
+from brandkit.jobs.runner import Worker
+from brandkit.render.edit import EditRefused, apply
+from brandkit.render.text import measure
+from tests.console.helpers import csrf_of, sign_in
+from tests.factories import Factory, Tenant
+
+
+def _generated(client: TestClient, engine: Engine, t: Tenant) -> tuple[str, Any]:
+    body = {
+        "name": "Shop",
+        "type": "instagram",
+        "subtype": "instagram-post",
+        "numOfVariants": 1,
+        "content": {"title": "Summer sale", "subtext": "Everything must go", "button": "Shop"},
+    }
+    r = client.post("/designs-from-content", json=body, headers=t.headers)
+    assert r.status_code == 200, r.text
+    app: Any = client.app
+    assert Worker(engine, app.state.settings, app.state.storage).run_once()
+    status = client.post(
+        "/get-request-status", json={"requestId": r.json()["body"]["requestId"]}, headers=t.headers
+    ).json()["body"]
+    variant_id = status["result"]["variations"][0]["variantId"]
+    with transaction(app.state.sessions) as s:
+        meta = s.scalar(select(Variant.meta).where(Variant.id == variant_id))
+    assert meta is not None
+    return variant_id, orjson.loads(app.state.storage.read_bytes(meta["document"]))
+
+
+def _title(doc: Any) -> Any:
+    return next(layer for layer in doc["layers"] if layer.get("block") == "title")
+
+
+def test_a_new_text_is_refitted_inside_its_box(
+    client: TestClient, factory: Factory, engine: Engine
+) -> None:
+    t = factory.tenant(tier="general")
+    _, doc = _generated(client, engine, t)
+    title = _title(doc)
+    longer = "Summer sale on every single thing in the shop"
+    edited = _title(apply(doc, {title["id"]: longer}, {}, BOOK))
+    assert edited["text"] == longer
+    assert " ".join(line["text"] for line in edited["lines"]) == longer
+    assert edited["size"] < title["size"]  # longer: set smaller to stay in its box
+    font = BOOK.font(edited["font"], edited["size"])
+    for line in edited["lines"]:
+        left = line["cx"] - line["width"] / 2
+        ink = measure(font, line["text"], edited["direction"])
+        assert left + min(0.0, ink.ink_left) >= title["x"] - 1
+        assert left + max(line["width"], ink.ink_right) <= title["x"] + title["w"] + 1
+    assert edited["y"] >= title["y"] - 1
+    assert edited["y"] + edited["h"] <= title["y"] + title["h"] + 1
+    same = _title(apply(doc, {title["id"]: "Summer sale"}, {}, BOOK))
+    assert same["size"] == title["size"]
+    button = next(layer for layer in doc["layers"] if layer.get("block") == "button")
+    with pytest.raises(EditRefused, match="does not fit"):
+        apply(doc, {button["id"]: "Shop now and save " * 8}, {}, BOOK)
+    with pytest.raises(EditRefused, match="not a colour"):
+        apply(doc, {}, {title["id"]: "reddish"}, BOOK)
+    with pytest.raises(EditRefused, match="no text layer"):
+        apply(doc, {"nope": "x"}, {}, BOOK)
+    with pytest.raises(EditRefused, match="empty"):
+        apply(doc, {title["id"]: "   "}, {}, BOOK)
+    recoloured = apply(doc, {}, {"canvas": "#102030", title["id"]: "#ABCDEF"}, BOOK)
+    assert recoloured["canvas"]["background"] == "#102030"
+    assert _title(recoloured)["color"] == "#abcdef"
+    assert _title(doc)["text"] == "Summer sale"  # the document given is left as it was
+
+
+def test_the_editor_answers_only_its_users_variants_and_checks_its_form(
+    client: TestClient, factory: Factory, engine: Engine
+) -> None:
+    t = factory.tenant(tier="super")
+    variant_id, doc = _generated(client, engine, t)
+    title = _title(doc)
+    alice = factory.key(t.account_id, "general", user="alice")["sivi-api-key"]
+    sign_in(client, alice)
+    # Another user's variant is an unknown one to a general key.
+    assert client.get(f"/console/variants/{variant_id}/edit").status_code == 404
+    assert client.get("/console/variants/AAAAAAAAAAA/edit").status_code == 404
+    client.cookies.clear()
+    sign_in(client, t.token)
+    page = client.get(f"/console/variants/{variant_id}/edit")
+    assert page.status_code == 200
+    csrf = csrf_of(page.text)
+    save = f"/console/variants/{variant_id}/save"
+    field = f"text:{title['id']}"
+    r = client.post(save, data={field: "Big sale"}, follow_redirects=False)
+    assert r.status_code == 403
+    r = client.post(save, data={"csrf": csrf, field: "Summer sale"}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "Nothing was changed" in r.text
+    button = next(layer for layer in doc["layers"] if layer.get("block") == "button")
+    too_long = {"csrf": csrf, f"text:{button['id']}": "Shop now and save " * 8}
+    r = client.post(save, data=too_long, follow_redirects=False)
+    assert r.status_code == 422
+    assert "does not fit its box" in r.text
+    r = client.post(save, data={"csrf": csrf, field: "Big sale"}, follow_redirects=False)
+    assert r.status_code == 303
+    request_id = r.headers["location"].rsplit("/", 1)[1]
+    app: Any = client.app
+    assert Worker(engine, app.state.settings, app.state.storage).run_once()
+    done = client.get(f"/console/requests/{request_id}/status").json()
+    assert done["status"] == "completed"
+    (made,) = done["result"]["variations"]
+    assert made["variantType"] == "EDITED"
+    # An edited variant is editable in turn.
+    assert client.get(f"/console/variants/{made['variantId']}/edit").status_code == 200
+    # A variant Brandkit did not render (no document) is refused plainly.
+    (plain,) = factory.variants(factory.design(t.user), 1)
+    r = client.get(f"/console/variants/{plain.id}/edit")
+    assert r.status_code == 422
+    assert "no layered document" in r.text
