@@ -14,6 +14,7 @@ from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
 from brandkit.console.editor_pages import router as console_editor_router
 from brandkit.console.endpoints import router as console_router
+from brandkit.console.exports_pages import router as console_exports_router
 from brandkit.console.media_pages import router as console_media_router
 from brandkit.contacts.endpoints import router as contacts_router
 from brandkit.designs.endpoints import router as designs_router
@@ -50,6 +51,7 @@ def all_routers() -> list[APIRouter]:
         console_router,
         console_media_router,
         console_editor_router,
+        console_exports_router,
     ]
 
 

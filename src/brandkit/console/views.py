@@ -51,4 +51,5 @@ def context(session: Session, caller: Caller, page_name: str, title: str) -> dic
         "csrf": caller.csrf,
         "page": page_name,
         "title": title,
+        "exports_nav": "export:read" in caller.principal.scopes,
     }
