@@ -16,6 +16,7 @@ from brandkit.accounts.models import (
     WorkspaceMember,
 )
 from brandkit.db import AnyRow, utcnow
+from brandkit.kit.pagination import Keyset, Position
 
 # Prebuilt once, values bound at execution: building the statement per request costs more than
 # running it.
@@ -28,6 +29,10 @@ _KEY_FOR_AUTH = select(
     ApiKey.secret_hash,
     ApiKey.revoked_at,
 ).where(ApiKey.id == bindparam("key_id"))
+
+
+# The console's list of an account's users, by abstract id.
+USERS = Keyset(User.abstract_user_id, User.id, kind="text")
 
 
 class AccountsRepository:
@@ -65,6 +70,11 @@ class AccountsRepository:
             .values(revoked_at=utcnow())
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def users_page(self, account_id: str, after: Position | None, limit: int) -> list[User]:
+        """The account's users, live and deleted (until purged), by abstract id."""
+        query = select(User).where(User.account_id == account_id)
+        return list(self.session.scalars(USERS.seek(query, after, descending=False).limit(limit)))
 
     def live_user(self, account_id: str, user_id: str) -> User | None:
         return self.session.scalar(

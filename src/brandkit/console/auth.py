@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -15,6 +15,8 @@ from brandkit.config import Settings
 from brandkit.console import session as cookies
 from brandkit.kit.deps import Deferred
 from brandkit.kit.errors import UnsupportedMediaType
+
+FORM_PAIRS = "brandkit.form_pairs"
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,18 @@ async def form_fields(request: Request) -> dict[str, str]:
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise UnsupportedMediaType("Content-Type must be application/x-www-form-urlencoded")
-    parsed = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    return {name: values[0] for name, values in parsed.items()}
+    pairs = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    # Fields that repeat (checkboxes) are read from here whole.
+    request.scope[FORM_PAIRS] = pairs
+    first: dict[str, str] = {}
+    for name, value in pairs:
+        first.setdefault(name, value)
+    return first
+
+
+def repeated(request: Request, name: str) -> list[str]:
+    """Every value of a repeated form field (after ``form_fields`` read the body)."""
+    return [v for k, v in request.scope.get(FORM_PAIRS, []) if k == name]
 
 
 Form = Annotated[dict[str, str], Depends(form_fields)]

@@ -52,4 +52,6 @@ def context(session: Session, caller: Caller, page_name: str, title: str) -> dic
         "page": page_name,
         "title": title,
         "exports_nav": "export:read" in caller.principal.scopes,
+        "admin_nav": caller.principal.at_least("super"),
+        "analysis_nav": caller.principal.at_least("enterprise"),
     }
