@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from brandkit.config import Settings
-from tests.browsers import NO_NETWORK, chromium, serious_violations
+from tests.browsers import serious_violations
+from tests.console.conftest import OUTPUT, WIDTHS, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
-from tests.console.test_browser import OUTPUT, WIDTHS
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
 
@@ -128,42 +128,30 @@ def live(settings: Settings, engine: Engine) -> Iterator[Live]:
     yield from live_app(settings, engine, "local", None)
 
 
-def test_admin_pages_in_the_browser(live: Live, factory: Factory) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_admin_pages_in_the_browser(live: Live, factory: Factory, browser: Any) -> None:
     t = factory.tenant(tier="enterprise")
     factory.variants(factory.design(t.user), 3)
     factory.user(t.account_id, "alice")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", NO_NETWORK], headless=True
-        )
-        pg: Any = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg.goto(live.url + "/console/sign-in")
-        pg.get_by_label("API key or access token").fill(t.token)
-        pg.get_by_role("button", name="Sign in").click()
-        pg.wait_for_url("**/console/designs")
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        for name in ("Users", "Keys", "Analysis"):
-            pg.get_by_role("link", name=name, exact=True).click()
-            if name == "Analysis":
-                pg.get_by_label("End user (abstract id)").fill("admin")
-                pg.get_by_role("button", name="Show").click()
-                assert (
-                    pg.get_by_role(
-                        "img", name="Variants generated, edited and downloaded per month"
-                    ).count()
-                    == 1
-                )
-            assert serious_violations(pg) == [], name
-            for label, width in WIDTHS.items():
-                pg.set_viewport_size({"width": width, "height": 900})
-                pg.screenshot(path=str(OUTPUT / f"{name.lower()}-{label}.png"), full_page=True)
-                assert pg.evaluate("document.documentElement.scrollWidth") <= width, (name, label)
-            pg.set_viewport_size({"width": 1280, "height": 900})
-        pg.get_by_role("link", name="Keys", exact=True).click()
-        pg.get_by_label("Tier").select_option("general")
-        pg.get_by_role("button", name="Create key").click()
-        shown = pg.get_by_label("The new key").input_value()
-        browser.close()
+    pg = signed_in_page(browser, live.url, t.token)
+    for name in ("Users", "Keys", "Analysis"):
+        pg.get_by_role("link", name=name, exact=True).click()
+        if name == "Analysis":
+            pg.get_by_label("End user (abstract id)").fill("admin")
+            pg.get_by_role("button", name="Show").click()
+            assert (
+                pg.get_by_role(
+                    "img", name="Variants generated, edited and downloaded per month"
+                ).count()
+                == 1
+            )
+        assert serious_violations(pg) == [], name
+        for label, width in WIDTHS.items():
+            pg.set_viewport_size({"width": width, "height": 900})
+            pg.screenshot(path=str(OUTPUT / f"{name.lower()}-{label}.png"), full_page=True)
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width, (name, label)
+        pg.set_viewport_size({"width": 1280, "height": 900})
+    pg.get_by_role("link", name="Keys", exact=True).click()
+    pg.get_by_label("Tier").select_option("general")
+    pg.get_by_role("button", name="Create key").click()
+    shown = pg.get_by_label("The new key").input_value()
     assert live.http.post("/media/get", json={}, headers={"sivi-api-key": shown}).status_code == 200

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,24 +14,10 @@ from PIL import Image
 from sqlalchemy import Engine
 
 from brandkit.config import Settings
-from tests.browsers import NO_NETWORK, chromium, serious_violations
+from tests.browsers import serious_violations
+from tests.console.conftest import OUTPUT, WIDTHS, signed_in_page
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
-
-OUTPUT = Path(__file__).resolve().parents[1] / "output" / "console"
-WIDTHS = {"wide": 1280, "narrow": 390}
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", NO_NETWORK], headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -117,12 +102,7 @@ def test_generate_a_design_and_watch_it_complete(
     console: Live, factory: Factory, browser: Any
 ) -> None:
     t = factory.tenant(tier="general")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.goto(console.url + "/console/sign-in")
-    pg.get_by_label("API key or access token").fill(t.token)
-    pg.get_by_role("button", name="Sign in").click()
-    pg.wait_for_url("**/console/designs")
+    pg = signed_in_page(browser, console.url, t.token)
     pg.get_by_text("New design").click()
     pg.get_by_label("Name", exact=True).fill("Bakery opening")
     pg.get_by_label("Format").select_option("instagram:instagram-post")
@@ -154,4 +134,3 @@ def test_generate_a_design_and_watch_it_complete(
     ids = [v["variantId"] for v in r.json()["body"]["result"]["variations"]]
     alts = [images.nth(i).get_attribute("alt") or "" for i in range(2)]
     assert all(any(i in alt for alt in alts) for i in ids)
-    context.close()

@@ -22,8 +22,8 @@ from brandkit.db import make_sessionmaker, transaction
 from brandkit.designs.models import Variant
 from brandkit.generation.book import BOOK
 from brandkit.render.raster import render
-from tests.browsers import NO_NETWORK, chromium, serious_violations
-from tests.console.test_browser import OUTPUT
+from tests.browsers import serious_violations
+from tests.console.conftest import OUTPUT
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
 
@@ -63,7 +63,9 @@ def _document(engine: Engine, live: Live, variant_id: str) -> Any:
     return orjson.loads(live.storage.read_bytes(str(meta["document"])))
 
 
-def test_edit_a_variant_from_its_edit_link(studio: Live, factory: Factory, engine: Engine) -> None:
+def test_edit_a_variant_from_its_edit_link(
+    studio: Live, factory: Factory, engine: Engine, browser: Any
+) -> None:
     t = factory.tenant(tier="general")
     body = {
         "name": "Bakery",
@@ -78,29 +80,21 @@ def test_edit_a_variant_from_its_edit_link(studio: Live, factory: Factory, engin
     link = original["variantEditLink"]
     assert link.startswith(studio.url + "/console/#/variant/")
 
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", NO_NETWORK], headless=True
-        )
-        pg: Any = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg.goto(link)
-        pg.wait_for_url("**/console/sign-in**")
-        pg.get_by_label("API key or access token").fill(t.token)
-        pg.get_by_role("button", name="Sign in").click()
-        pg.wait_for_url(f"**/console/variants/{original['variantId']}/edit")
-        assert serious_violations(pg) == []
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(OUTPUT / "editor-wide.png"), full_page=True)
-        pg.get_by_label("title", exact=True).fill(NEW_TITLE)
-        pg.get_by_label("title colour", exact=True).fill(NEW_COLOR)
-        pg.get_by_role("button", name="Save as a new variant").click()
-        pg.wait_for_url("**/console/requests/*")
-        pg.get_by_role("status").filter(has_text="Completed").wait_for(timeout=60_000)
-        pg.set_viewport_size({"width": 390, "height": 800})
-        pg.screenshot(path=str(OUTPUT / "editor-saved-narrow.png"), full_page=True)
-        browser.close()
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.goto(link)
+    pg.wait_for_url("**/console/sign-in**")
+    pg.get_by_label("API key or access token").fill(t.token)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.wait_for_url(f"**/console/variants/{original['variantId']}/edit")
+    assert serious_violations(pg) == []
+    pg.screenshot(path=str(OUTPUT / "editor-wide.png"), full_page=True)
+    pg.get_by_label("title", exact=True).fill(NEW_TITLE)
+    pg.get_by_label("title colour", exact=True).fill(NEW_COLOR)
+    pg.get_by_role("button", name="Save as a new variant").click()
+    pg.wait_for_url("**/console/requests/*")
+    pg.get_by_role("status").filter(has_text="Completed").wait_for(timeout=60_000)
+    pg.set_viewport_size({"width": 390, "height": 800})
+    pg.screenshot(path=str(OUTPUT / "editor-saved-narrow.png"), full_page=True)
 
     reader = factory.key(t.account_id, "enterprise")
     r = studio.http.post(

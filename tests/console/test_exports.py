@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from brandkit.config import Settings
-from tests.browsers import NO_NETWORK, chromium, serious_violations
+from tests.browsers import serious_violations
+from tests.console.conftest import OUTPUT, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
-from tests.console.test_browser import OUTPUT
 from tests.exports.helpers import parse, run_jobs, seed
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
@@ -86,10 +86,8 @@ def live(settings: Settings, engine: Engine) -> Iterator[Live]:
 
 
 def test_create_follow_and_download_in_the_browser(
-    live: Live, factory: Factory, tmp_path: Path
+    live: Live, factory: Factory, tmp_path: Path, browser: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     t = factory.tenant(tier="general", scopes=SCOPES)
     seed(
         factory.sessions,
@@ -98,34 +96,22 @@ def test_create_follow_and_download_in_the_browser(
         activities=0,
         start=datetime(2024, 1, 1, tzinfo=UTC),
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", NO_NETWORK], headless=True
-        )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        pg: Any = context.new_page()
-        pg.goto(live.url + "/console/sign-in")
-        pg.get_by_label("API key or access token").fill(t.token)
-        pg.get_by_role("button", name="Sign in").click()
-        pg.get_by_role("link", name="Exports").click()
-        pg.get_by_label("Export type").select_option("contacts")
-        pg.get_by_label("Delimiter").select_option(";")
-        pg.get_by_role("button", name="Export").click()
-        link = pg.get_by_role("link", name="Download")
-        link.wait_for(timeout=60_000)
-        assert serious_violations(pg) == []
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(OUTPUT / "exports-wide.png"), full_page=True)
-        with pg.expect_download() as started:
-            link.click()
-        saved = tmp_path / "export.zip"
-        started.value.save_as(str(saved))
-        pg.set_viewport_size({"width": 390, "height": 800})
-        pg.screenshot(path=str(OUTPUT / "exports-narrow.png"), full_page=True)
-        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    pg = signed_in_page(browser, live.url, t.token)
+    pg.get_by_role("link", name="Exports").click()
+    pg.get_by_label("Export type").select_option("contacts")
+    pg.get_by_label("Delimiter").select_option(";")
+    pg.get_by_role("button", name="Export").click()
+    link = pg.get_by_role("link", name="Download")
+    link.wait_for(timeout=60_000)
+    assert serious_violations(pg) == []
+    pg.screenshot(path=str(OUTPUT / "exports-wide.png"), full_page=True)
+    with pg.expect_download() as started:
+        link.click()
+    saved = tmp_path / "export.zip"
+    started.value.save_as(str(saved))
+    pg.set_viewport_size({"width": 390, "height": 800})
+    pg.screenshot(path=str(OUTPUT / "exports-narrow.png"), full_page=True)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     with zipfile.ZipFile(saved) as archive:
         rows = parse(archive.read("contacts.csv"), ";")
     assert len(rows) == 1 + 4

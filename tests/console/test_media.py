@@ -15,9 +15,9 @@ from PIL import Image
 from sqlalchemy import Engine
 
 from brandkit.config import Settings
-from tests.browsers import NO_NETWORK, chromium, serious_violations
+from tests.browsers import serious_violations
+from tests.console.conftest import OUTPUT, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
-from tests.console.test_browser import OUTPUT
 from tests.factories import Factory
 from tests.storage.conftest import Live, live_app
 
@@ -76,36 +76,26 @@ def test_upload_list_and_delete_as_the_script_does(client: TestClient, factory: 
     assert api["media"] == []
 
 
-def test_upload_a_photo_in_the_browser(live_local: Live, factory: Factory, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_upload_a_photo_in_the_browser(
+    live_local: Live, factory: Factory, tmp_path: Path, browser: Any
+) -> None:
     t = factory.tenant(tier="general")
     photo = tmp_path / "harbour.png"
     photo.write_bytes(_png())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", NO_NETWORK], headless=True
-        )
-        pg: Any = browser.new_page(viewport={"width": 390, "height": 800})
-        pg.goto(live_local.url + "/console/sign-in")
-        pg.get_by_label("API key or access token").fill(t.token)
-        pg.get_by_role("button", name="Sign in").click()
-        pg.wait_for_url("**/console/designs")
-        pg.get_by_role("link", name="Media").click()
-        pg.get_by_label("Kind").select_option("photo")
-        pg.get_by_label("File").set_input_files(str(photo))
-        pg.get_by_role("button", name="Upload").click()
-        pg.get_by_role("list", name="Media").get_by_role("img").first.wait_for(timeout=30_000)
-        pg.wait_for_load_state("networkidle")
-        shown = pg.eval_on_selector_all(
-            ".gallery img", "imgs => imgs.map(i => [i.alt, i.naturalWidth])"
-        )
-        violations = serious_violations(pg)
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(OUTPUT / "media-narrow.png"), full_page=True)
-        pg.set_viewport_size({"width": 1280, "height": 900})
-        pg.screenshot(path=str(OUTPUT / "media-wide.png"), full_page=True)
-        browser.close()
+    pg = signed_in_page(browser, live_local.url, t.token, width=390)
+    pg.get_by_role("link", name="Media").click()
+    pg.get_by_label("Kind").select_option("photo")
+    pg.get_by_label("File").set_input_files(str(photo))
+    pg.get_by_role("button", name="Upload").click()
+    pg.get_by_role("list", name="Media").get_by_role("img").first.wait_for(timeout=30_000)
+    pg.wait_for_load_state("networkidle")
+    shown = pg.eval_on_selector_all(
+        ".gallery img", "imgs => imgs.map(i => [i.alt, i.naturalWidth])"
+    )
+    violations = serious_violations(pg)
+    pg.screenshot(path=str(OUTPUT / "media-narrow.png"), full_page=True)
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    pg.screenshot(path=str(OUTPUT / "media-wide.png"), full_page=True)
     api = live_local.http.post("/media/get", json={"type": "photo"}, headers=t.headers).json()[
         "body"
     ]["media"]
