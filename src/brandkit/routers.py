@@ -13,6 +13,7 @@ from brandkit.accounts.endpoints import router as accounts_router
 from brandkit.analysis.endpoints import router as analysis_router
 from brandkit.brands.endpoints import router as brands_router
 from brandkit.console.admin_pages import router as console_admin_router
+from brandkit.console.brands_pages import router as console_brands_router
 from brandkit.console.editor_pages import router as console_editor_router
 from brandkit.console.endpoints import router as console_router
 from brandkit.console.exports_pages import router as console_exports_router
@@ -54,6 +55,7 @@ def all_routers() -> list[APIRouter]:
         console_editor_router,
         console_exports_router,
         console_admin_router,
+        console_brands_router,
     ]
 
 

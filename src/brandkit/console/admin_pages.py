@@ -18,7 +18,7 @@ from brandkit.analysis import service as analysis
 from brandkit.config import Settings
 from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds, repeated
 from brandkit.console.pages import page, redirect
-from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.console.views import REFUSED_CSRF, context, form_refused, signed_out
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError
 from brandkit.kit.pagination import Pager
@@ -94,12 +94,11 @@ def users_page(
 def user_action(
     caller: SignedIn, fields: Form, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
-    if caller is None:
-        return signed_out(request)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     if not caller.principal.at_least("super"):
         return _refused("super")
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
     account, who = caller.principal.account_id, fields.get("abstractUserId", "")
     action = fields.get("action")
     storage = request.app.state.storage

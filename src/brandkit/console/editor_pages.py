@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from brandkit.config import Settings
-from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
+from brandkit.console.auth import Caller, Form, SignedIn
 from brandkit.console.pages import page, redirect
-from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.console.views import context, form_refused, signed_out
 from brandkit.designs.models import Variant
 from brandkit.generation import edits
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
@@ -133,10 +133,9 @@ def save(
     session: WriteSession,
     settings: SettingsDep,
 ) -> Response:
-    if caller is None:
-        return signed_out(request)
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     opened = _open(session, caller, request, variant_id)
     if isinstance(opened, Response):
         return opened

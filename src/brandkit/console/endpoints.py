@@ -4,7 +4,8 @@ designs gallery. Pages talk to the same services as the API, as the signed-in ke
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from brandkit.console import generate
 from brandkit.console import session as cookies
 from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect, static_file
-from brandkit.console.views import REFUSED_CSRF, context, set_cookie, signed_out
+from brandkit.console.views import REFUSED_CSRF, context, form_refused, set_cookie, signed_out
 from brandkit.designs import service as designs
 from brandkit.designs.schemas import GetDesignVariantsRequest
 from brandkit.generation import service as generation
@@ -91,10 +92,9 @@ def sign_in(
 def sign_out(
     caller: SignedIn, fields: Form, request: Request, session: ReadSession, settings: SettingsDep
 ) -> Response:
-    if caller is None:
-        return signed_out(request)
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     response = redirect("/console/sign-in")
     response.delete_cookie(cookies.COOKIE, path="/console")
     return response
@@ -163,10 +163,9 @@ def new_design(
 ) -> Response:
     """Run designs-from-content (or designs-from-prompt when a prompt is given) as the signed-in
     key, then follow the request on its own page."""
-    if caller is None:
-        return signed_out(request)
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     try:
         body = generate.request_of(fields)
         # A savepoint: a refusal midway (credits, say) takes back what it had written, and the
@@ -215,7 +214,23 @@ def request_page(
         progress=found.get("progress", 0),
         status_text=text.get(found["status"], f"Failed: {found.get('reason')}"),
         variants=result.get("variations", []),
+        brand=result.get("brandDetails"),
+        brand_query=_brand_query(result.get("brandDetails")),
     )
+
+
+def _brand_query(details: Any) -> str:
+    """The new-brand form's fields, prefilled from an extraction's brandDetails."""
+    if not isinstance(details, dict):
+        return ""
+    fields = {
+        "brandName": details.get("brandName") or "",
+        "brandDescription": details.get("brandDescription") or "",
+        "brandColors": ", ".join(details.get("brandColors") or []),
+        "brandUrl": details.get("brandUrl") or "",
+        "brandLogo": details.get("brandLogo") or "",
+    }
+    return urlencode({k: v for k, v in fields.items() if v})
 
 
 @router.get("/console/requests/{request_id}/status")

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from brandkit.config import Settings
-from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
+from brandkit.console.auth import Caller, Form, SignedIn
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect
-from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.console.views import context, form_refused, signed_out
 from brandkit.exports import service as exports
 from brandkit.exports.repository import EXPORTS
 from brandkit.exports.schemas import ExportCreate
@@ -93,10 +93,9 @@ def _body(fields: dict[str, str]) -> dict[str, Any]:
 def new_export(
     caller: SignedIn, fields: Form, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
-    if caller is None:
-        return signed_out(request)
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     if "export:write" not in caller.principal.scopes:
         message = "This key cannot create exports (it lacks the export:write scope)."
         return page("refused.html", 403, title="Exports", message=message)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from brandkit.config import Settings
 from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect
-from brandkit.console.views import REFUSED_CSRF, context, signed_out
+from brandkit.console.views import REFUSED_CSRF, context, form_refused, signed_out
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError
 from brandkit.kit.fetch import UrlFetcher
@@ -85,10 +85,9 @@ def media_page(
 def delete(
     caller: SignedIn, fields: Form, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
-    if caller is None:
-        return signed_out(request)
-    if not csrf_holds(settings, caller.claims.nonce, fields):
-        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    refused = form_refused(caller, request, settings, fields)
+    if refused is not None or caller is None:
+        return refused or signed_out(request)
     body = DeleteMediaRequest(mIds=[fields.get("mId", "")])
     media.delete_media(session, caller.principal, body, request.app.state.storage)
     return redirect("/console/media")

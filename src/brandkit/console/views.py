@@ -13,7 +13,7 @@ from brandkit.accounts.repository import AccountsRepository
 from brandkit.config import Settings
 from brandkit.console import session as cookies
 from brandkit.console.auth import Caller
-from brandkit.console.pages import redirect
+from brandkit.console.pages import page, redirect
 
 REFUSED_CSRF = "The form was refused: its CSRF token is missing or does not match your session."
 
@@ -55,3 +55,15 @@ def context(session: Session, caller: Caller, page_name: str, title: str) -> dic
         "admin_nav": caller.principal.at_least("super"),
         "analysis_nav": caller.principal.at_least("enterprise"),
     }
+
+
+def form_refused(
+    caller: Caller | None, request: Request, settings: Settings, fields: dict[str, str]
+) -> Response | None:
+    """The answer to a form post that may not go on: signed out (to the sign-in page), or
+    without the session's CSRF token (a 403 page); None when it may."""
+    if caller is None:
+        return signed_out(request)
+    if not cookies.csrf_holds(settings.signing_key, caller.claims.nonce, fields.get("csrf")):
+        return page("refused.html", 403, title="Refused", message=REFUSED_CSRF)
+    return None

@@ -23,6 +23,11 @@
     bar.value = body.progress || 0;
     if (body.status === "completed") {
       status.textContent = "Completed";
+      if (!body.result || !body.result.variations) {
+        // Not a design (a brand read off a website): the page shows such a result itself.
+        location.reload();
+        return true;
+      }
       list.replaceChildren();
       for (const v of body.result.variations) {
         const item = document.createElement("li");
