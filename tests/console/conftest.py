@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
+from brandkit.config import Settings
 from tests.browsers import NO_NETWORK, chromium
+from tests.storage.conftest import Live, live_app
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "console"
 WIDTHS = {"wide": 1280, "narrow": 390}
@@ -37,3 +40,9 @@ def signed_in_page(browser: Any, base_url: str, token: str, width: int = 1280) -
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/console/designs")
     return page
+
+
+@pytest.fixture
+def live_local(settings: Settings, engine: Engine) -> Iterator[Live]:
+    """The API over real HTTP on loopback (local storage), for a browser to load."""
+    yield from live_app(settings, engine, "local", None)

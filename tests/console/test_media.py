@@ -5,26 +5,17 @@ delete; and the upload driven in a real browser, then read back through media/ge
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import Engine
 
-from brandkit.config import Settings
 from tests.browsers import serious_violations
 from tests.console.conftest import OUTPUT, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
 from tests.factories import Factory
-from tests.storage.conftest import Live, live_app
-
-
-@pytest.fixture
-def live_local(settings: Settings, engine: Engine) -> Iterator[Live]:
-    yield from live_app(settings, engine, "local", None)
+from tests.storage.conftest import Live
 
 
 def _png() -> bytes:

@@ -16,6 +16,8 @@ from brandkit.config import Settings
 from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect
 from brandkit.console.views import REFUSED_CSRF, context, form_refused, signed_out
+from brandkit.fonts import service as fonts
+from brandkit.fonts.schemas import CreateFontsRequest, GetFontsRequest
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError
 from brandkit.kit.fetch import UrlFetcher
@@ -143,3 +145,59 @@ def register(
     except BrandkitError as exc:
         return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
     return JSONBytes(dict(made), headers=SECURITY_HEADERS)
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+@router.get("/console/fonts")
+def fonts_page(
+    caller: SignedIn,
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+    source: Annotated[str, Query(max_length=16)] = "user",
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    """The fonts the caller can use: its own uploads, or the faces shipped with Brandkit."""
+    if caller is None:
+        return signed_out(request)
+    kind = source if source in ("user", "system") else "user"
+    try:
+        query = GetFontsRequest(source=kind, limit=50, cursor=cursor or None)
+        found = fonts.list_fonts(session, caller.principal, query, settings)
+    except BrandkitError:
+        if cursor:
+            return redirect(f"/console/fonts?source={kind}")
+        raise
+    return page(
+        "fonts.html",
+        **context(session, caller, "fonts", "Fonts"),
+        fonts=found["data"],
+        next_cursor=found["meta"]["cursor"],
+        source=kind,
+    )
+
+
+@router.post("/console/fonts/register")
+def register_font(
+    caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
+) -> Response:
+    """font/create for an uploaded file; the answer names the request page to follow."""
+    checked = _checked(caller, request, settings)
+    if isinstance(checked, Response):
+        return checked
+    storage = request.app.state.storage
+    try:
+        asked = CreateFontsRequest.model_validate({"uploadedURL": body.get("uploadUrl")})
+        with session.begin_nested():
+            made = fonts.create_fonts(
+                session, checked.principal, asked, storage, settings.editor_base_url
+            )
+    except ValidationError as exc:
+        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
+    except BrandkitError as exc:
+        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    return JSONBytes(
+        {**made, "next": f"/console/requests/{made['requestId']}"}, headers=SECURITY_HEADERS
+    )

@@ -1,5 +1,5 @@
 // Upload through the presigned flow: ask for a URL, PUT the file straight to it (with progress),
-// then register it as media; all as the signed-in session.
+// then register it (as media, or as fonts); all as the signed-in session.
 "use strict";
 (function () {
   const form = document.getElementById("upload");
@@ -46,9 +46,9 @@
       const grant = await call("/console/media/presign", { type: type, extension: extension, contentLength: file.size });
       await put(grant, file);
       bar.value = 100;
-      await call("/console/media/register", { type: type, uploadUrl: grant.uploadUrl });
+      const made = await call(form.dataset.register, { type: type, uploadUrl: grant.uploadUrl });
       status.textContent = "Uploaded " + file.name;
-      window.location.assign("/console/media");
+      window.location.assign(made.next || form.dataset.back);
     } catch (error) {
       status.textContent = "Upload failed: " + error.message;
     }
