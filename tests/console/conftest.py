@@ -46,3 +46,18 @@ def signed_in_page(browser: Any, base_url: str, token: str, width: int = 1280) -
 def live_local(settings: Settings, engine: Engine) -> Iterator[Live]:
     """The API over real HTTP on loopback (local storage), for a browser to load."""
     yield from live_app(settings, engine, "local", None)
+
+
+@pytest.fixture
+def live_worker(settings: Settings, engine: Engine) -> Iterator[Live]:
+    """The API over real HTTP with its embedded worker (designs render, exports run), allowed to
+    fetch from loopback (the tests' asset and web servers)."""
+    yield from live_app(
+        settings,
+        engine,
+        "local",
+        None,
+        embedded_worker=True,
+        worker_poll_seconds=0.1,
+        fetch_allow_private=True,
+    )

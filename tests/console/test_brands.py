@@ -4,20 +4,16 @@ is never shown; and the page in a real browser, checked by axe."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from brandkit.config import Settings
 from tests.browsers import serious_violations
 from tests.console.conftest import OUTPUT, WIDTHS, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
 from tests.factories import Factory
 from tests.generation.conftest import AssetServer
-from tests.storage.conftest import Live, live_app
+from tests.storage.conftest import Live
 
 SITE = b"""<!doctype html><html><head><title>Harbour Coffee</title>
 <meta name="description" content="Roasted by the sea"><meta name="theme-color" content="#1f6f8b">
@@ -72,27 +68,14 @@ def test_create_edit_default_and_archive(client: TestClient, factory: Factory) -
     assert r.status_code == 404
 
 
-@pytest.fixture
-def live(settings: Settings, engine: Engine) -> Iterator[Live]:
-    yield from live_app(
-        settings,
-        engine,
-        "local",
-        None,
-        embedded_worker=True,
-        worker_poll_seconds=0.1,
-        fetch_allow_private=True,
-    )
-
-
 def test_extract_a_brand_and_create_it_in_the_browser(
-    live: Live, factory: Factory, browser: Any
+    live_worker: Live, factory: Factory, browser: Any
 ) -> None:
     site = AssetServer()
     site.files["/"] = (SITE, "text/html")
     try:
         t = factory.tenant(tier="general")
-        pg = signed_in_page(browser, live.url, t.token)
+        pg = signed_in_page(browser, live_worker.url, t.token)
         pg.get_by_role("link", name="Brands", exact=True).click()
         pg.get_by_label("Website address").fill(site.url + "/")
         pg.get_by_role("button", name="Extract").click()
@@ -111,6 +94,8 @@ def test_extract_a_brand_and_create_it_in_the_browser(
             assert pg.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         site.close()
-    (made,) = live.http.post("/brand/get", json={}, headers=t.headers).json()["body"]["brands"]
+    (made,) = live_worker.http.post("/brand/get", json={}, headers=t.headers).json()["body"][
+        "brands"
+    ]
     assert made["brandName"] == "Harbour Coffee"
     assert made["brandDescription"] == "Roasted by the sea"

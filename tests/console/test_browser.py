@@ -6,25 +6,14 @@ page at 1280 and 390 px wide go to tests/output/console/."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PIL import Image
-from sqlalchemy import Engine
 
-from brandkit.config import Settings
 from tests.browsers import serious_violations
 from tests.console.conftest import OUTPUT, WIDTHS, signed_in_page
 from tests.factories import Factory
-from tests.storage.conftest import Live, live_app
-
-
-@pytest.fixture
-def console(settings: Settings, engine: Engine) -> Iterator[Live]:
-    yield from live_app(
-        settings, engine, "local", None, embedded_worker=True, worker_poll_seconds=0.1
-    )
+from tests.storage.conftest import Live
 
 
 def _png(color: str) -> bytes:
@@ -33,7 +22,9 @@ def _png(color: str) -> bytes:
     return out.getvalue()
 
 
-def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, browser: Any) -> None:
+def test_sign_in_gallery_filter_and_sign_out(
+    live_worker: Live, factory: Factory, browser: Any
+) -> None:
     t = factory.tenant(tier="general")
     design = factory.design(t.user)
     variants = [
@@ -41,13 +32,15 @@ def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, br
         *factory.variants(design, 2, variant_type="EDITED"),
     ]
     for n, v in enumerate(variants):
-        console.storage.put_bytes(v.storage_key, _png(("#2f4fd8", "#e4572e")[n % 2]), "image/png")
+        live_worker.storage.put_bytes(
+            v.storage_key, _png(("#2f4fd8", "#e4572e")[n % 2]), "image/png"
+        )
     OUTPUT.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.on("requestfailed", lambda request: failed.append(request.url))
-    pg.goto(console.url + "/console")
+    pg.goto(live_worker.url + "/console")
     assert pg.url.endswith("/console/sign-in")
     pg.screenshot(path=str(OUTPUT / "sign-in-wide.png"), full_page=True)
     assert serious_violations(pg) == []
@@ -89,7 +82,7 @@ def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, br
 
     pg.get_by_role("button", name="Sign out").click()
     pg.wait_for_url("**/console/sign-in")
-    pg.goto(console.url + "/console/designs")
+    pg.goto(live_worker.url + "/console/designs")
     assert pg.url.endswith("/console/sign-in")
     pg.set_viewport_size({"width": 390, "height": 800})
     pg.screenshot(path=str(OUTPUT / "sign-in-narrow.png"), full_page=True)
@@ -99,10 +92,10 @@ def test_sign_in_gallery_filter_and_sign_out(console: Live, factory: Factory, br
 
 
 def test_generate_a_design_and_watch_it_complete(
-    console: Live, factory: Factory, browser: Any
+    live_worker: Live, factory: Factory, browser: Any
 ) -> None:
     t = factory.tenant(tier="general")
-    pg = signed_in_page(browser, console.url, t.token)
+    pg = signed_in_page(browser, live_worker.url, t.token)
     pg.get_by_text("New design").click()
     pg.get_by_label("Name", exact=True).fill("Bakery opening")
     pg.get_by_label("Format").select_option("instagram:instagram-post")
@@ -130,7 +123,9 @@ def test_generate_a_design_and_watch_it_complete(
         pg.screenshot(path=str(OUTPUT / f"request-{name}.png"), full_page=True)
     # The API answers the same request with the same variants.
     request_id = pg.url.rsplit("/", 1)[1]
-    r = console.http.post("/get-request-status", json={"requestId": request_id}, headers=t.headers)
+    r = live_worker.http.post(
+        "/get-request-status", json={"requestId": request_id}, headers=t.headers
+    )
     ids = [v["variantId"] for v in r.json()["body"]["result"]["variations"]]
     alts = [images.nth(i).get_attribute("alt") or "" for i in range(2)]
     assert all(any(i in alt for alt in alts) for i in ids)

@@ -8,34 +8,24 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import orjson
-import pytest
 from PIL import Image
 from sqlalchemy import Engine, select
 
-from brandkit.config import Settings
 from brandkit.db import make_sessionmaker, transaction
 from brandkit.designs.models import Variant
 from brandkit.generation.book import BOOK
 from brandkit.render.raster import render
 from tests.browsers import serious_violations
-from tests.console.conftest import OUTPUT
+from tests.console.conftest import OUTPUT, signed_in_page
 from tests.factories import Factory
-from tests.storage.conftest import Live, live_app
+from tests.storage.conftest import Live
 
 NEW_TITLE = "Warm rye loaves at dawn"
 NEW_COLOR = "#7a1f3d"
-
-
-@pytest.fixture
-def studio(settings: Settings, engine: Engine) -> Iterator[Live]:
-    yield from live_app(
-        settings, engine, "local", None, embedded_worker=True, worker_poll_seconds=0.1
-    )
 
 
 def _done(live: Live, headers: dict[str, str], request_id: str) -> dict[str, Any]:
@@ -64,7 +54,7 @@ def _document(engine: Engine, live: Live, variant_id: str) -> Any:
 
 
 def test_edit_a_variant_from_its_edit_link(
-    studio: Live, factory: Factory, engine: Engine, browser: Any
+    live_worker: Live, factory: Factory, engine: Engine, browser: Any
 ) -> None:
     t = factory.tenant(tier="general")
     body = {
@@ -74,11 +64,11 @@ def test_edit_a_variant_from_its_edit_link(
         "numOfVariants": 1,
         "content": {"title": "Fresh bread every morning", "button": "Order now"},
     }
-    created = studio.http.post("/designs-from-content", json=body, headers=t.headers).json()
-    done = _done(studio, t.headers, created["body"]["requestId"])
+    created = live_worker.http.post("/designs-from-content", json=body, headers=t.headers).json()
+    done = _done(live_worker, t.headers, created["body"]["requestId"])
     original = done["result"]["variations"][0]
     link = original["variantEditLink"]
-    assert link.startswith(studio.url + "/console/#/variant/")
+    assert link.startswith(live_worker.url + "/console/#/variant/")
 
     pg = browser.new_page(viewport={"width": 1280, "height": 900})
     pg.goto(link)
@@ -97,7 +87,7 @@ def test_edit_a_variant_from_its_edit_link(
     pg.screenshot(path=str(OUTPUT / "editor-saved-narrow.png"), full_page=True)
 
     reader = factory.key(t.account_id, "enterprise")
-    r = studio.http.post(
+    r = live_worker.http.post(
         "/enterprise/get-design-variants",
         json={"designId": done["designId"], "type": "edited"},
         headers=reader,
@@ -105,13 +95,15 @@ def test_edit_a_variant_from_its_edit_link(
     (edited,) = r.json()["body"]["variations"]
     assert edited["variantType"] == "EDITED"
     assert edited["variantId"] != original["variantId"]
-    doc = _document(engine, studio, edited["variantId"])
+    doc = _document(engine, live_worker, edited["variantId"])
     titles = [layer for layer in doc["layers"] if layer.get("block") == "title"]
     assert [t["text"] for t in titles] == [NEW_TITLE]
     assert titles[0]["color"] == NEW_COLOR
     # The served image is the edited document as the engine draws it ...
-    new = np.asarray(_image(studio, edited["variantImageUrl"]), dtype=np.int16)
-    images = {key: Image.open(io.BytesIO(studio.storage.read_bytes(key))) for key in doc["assets"]}
+    new = np.asarray(_image(live_worker, edited["variantImageUrl"]), dtype=np.int16)
+    images = {
+        key: Image.open(io.BytesIO(live_worker.storage.read_bytes(key))) for key in doc["assets"]
+    }
     drawn = np.asarray(render(doc, images, BOOK), dtype=np.int16)
     assert np.abs(new - drawn).mean() < 2.0  # JPEG's own loss only
     # ... with the new colour's ink inside the title's box, and the original changed there.
@@ -121,5 +113,73 @@ def test_edit_a_variant_from_its_edit_link(
     ink = np.array([int(NEW_COLOR[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
     region = new[y0:y1, x0:x1]
     assert (np.abs(region - ink).max(axis=2) < 24).sum() > 200
-    old = np.asarray(_image(studio, original["variantImageUrl"]), dtype=np.int16)
+    old = np.asarray(_image(live_worker, original["variantImageUrl"]), dtype=np.int16)
     assert np.abs(old[y0:y1, x0:x1] - region).mean() > 5
+
+
+def test_undo_redo_move_and_swap_an_image(
+    live_worker: Live, factory: Factory, engine: Engine, browser: Any
+) -> None:
+    from tests.generation.conftest import AssetServer, photo_bytes
+
+    live = live_worker
+    assets = AssetServer()
+    assets.files["/other.jpg"] = (photo_bytes((800, 800)), "image/jpeg")
+    try:
+        t = factory.tenant(tier="general")
+        body = {
+            "name": "Cafe",
+            "type": "instagram",
+            "subtype": "instagram-post",
+            "numOfVariants": 1,
+            "content": {"title": "Coffee by the sea"},
+            "assets": {"images": [{"url": f"{assets.url}/photo.jpg"}]},
+        }
+        created = live.http.post("/designs-from-content", json=body, headers=t.headers).json()
+        original = _done(live, t.headers, created["body"]["requestId"])["result"]["variations"][0]
+        media = live.http.post(
+            "/media/create",
+            json={"type": "photo", "url": f"{assets.url}/other.jpg"},
+            headers=t.headers,
+        ).json()["body"]["media"]
+    finally:
+        assets.close()
+    doc = _document(engine, live, original["variantId"])
+    (image,) = [layer for layer in doc["layers"] if layer["kind"] == "image"]
+    title = next(layer for layer in doc["layers"] if layer.get("block") == "title")
+
+    pg = signed_in_page(browser, live.url, t.token)
+    pg.goto(f"{live.url}/console/variants/{original['variantId']}/edit")
+    field = pg.get_by_label("title", exact=True)
+    field.fill("Tea by the sea")
+    field.dispatch_event("change")
+    pg.get_by_role("button", name="Undo").click()
+    assert field.input_value() == "Coffee by the sea"
+    pg.get_by_role("button", name="Redo").click()
+    assert field.input_value() == "Tea by the sea"
+    pg.keyboard.press("Control+z")
+    assert field.input_value() == "Coffee by the sea"
+    pg.keyboard.press("Control+Shift+z")
+    assert field.input_value() == "Tea by the sea"
+    left = pg.locator(f"#x-{title['id']}")
+    left.fill(str(round(title["x"]) + 12))
+    left.dispatch_event("change")
+    pg.get_by_label(f"image ({image['id']}): swap for").select_option(media["mId"])
+    assert serious_violations(pg) == []
+    pg.get_by_role("button", name="Save as a new variant").click()
+    pg.wait_for_url("**/console/requests/*")
+    pg.get_by_role("status").filter(has_text="Completed").wait_for(timeout=60_000)
+    request_id = pg.url.rsplit("/", 1)[1]
+    made = live.http.post(
+        "/get-request-status", json={"requestId": request_id}, headers=t.headers
+    ).json()["body"]["result"]["variations"][0]
+    edited = _document(engine, live, made["variantId"])
+    new_title = next(layer for layer in edited["layers"] if layer.get("block") == "title")
+    assert new_title["text"] == "Tea by the sea"
+    # Set inside the moved box (its ink box may sit anywhere in it, as its alignment says).
+    left_edge = round(title["x"]) + 12
+    assert new_title["x"] >= left_edge - 1
+    assert new_title["x"] + new_title["w"] <= left_edge + round(title["w"]) + 1
+    (new_image,) = [layer for layer in edited["layers"] if layer["kind"] == "image"]
+    assert new_image["asset"] == media["url"].split("/files/", 1)[1].split("?")[0]
+    assert new_image["asset"] in edited["assets"]

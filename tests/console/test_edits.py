@@ -15,7 +15,8 @@ from brandkit.db import transaction
 from brandkit.designs.models import Variant
 from brandkit.generation.book import BOOK
 from brandkit.jobs.runner import Worker
-from brandkit.render.edit import EditRefused, apply
+from brandkit.render.edit import Edit, EditRefused, apply
+from brandkit.render.system_fonts import BY_ID
 from brandkit.render.text import measure
 from tests.console.helpers import csrf_of, sign_in
 from tests.factories import Factory, Tenant
@@ -54,7 +55,7 @@ def test_a_new_text_is_refitted_inside_its_box(
     _, doc = _generated(client, engine, t)
     title = _title(doc)
     longer = "Summer sale on every single thing in the shop"
-    edited = _title(apply(doc, {title["id"]: longer}, {}, BOOK))
+    edited = _title(apply(doc, Edit(texts={title["id"]: longer}), BOOK))
     assert edited["text"] == longer
     assert " ".join(line["text"] for line in edited["lines"]) == longer
     assert edited["size"] < title["size"]  # longer: set smaller to stay in its box
@@ -66,21 +67,57 @@ def test_a_new_text_is_refitted_inside_its_box(
         assert left + max(line["width"], ink.ink_right) <= title["x"] + title["w"] + 1
     assert edited["y"] >= title["y"] - 1
     assert edited["y"] + edited["h"] <= title["y"] + title["h"] + 1
-    same = _title(apply(doc, {title["id"]: "Summer sale"}, {}, BOOK))
+    same = _title(apply(doc, Edit(texts={title["id"]: "Summer sale"}), BOOK))
     assert same["size"] == title["size"]
     button = next(layer for layer in doc["layers"] if layer.get("block") == "button")
     with pytest.raises(EditRefused, match="does not fit"):
-        apply(doc, {button["id"]: "Shop now and save " * 8}, {}, BOOK)
+        apply(doc, Edit(texts={button["id"]: "Shop now and save " * 8}), BOOK)
     with pytest.raises(EditRefused, match="not a colour"):
-        apply(doc, {}, {title["id"]: "reddish"}, BOOK)
+        apply(doc, Edit(colors={title["id"]: "reddish"}), BOOK)
     with pytest.raises(EditRefused, match="no text layer"):
-        apply(doc, {"nope": "x"}, {}, BOOK)
+        apply(doc, Edit(texts={"nope": "x"}), BOOK)
     with pytest.raises(EditRefused, match="empty"):
-        apply(doc, {title["id"]: "   "}, {}, BOOK)
-    recoloured = apply(doc, {}, {"canvas": "#102030", title["id"]: "#ABCDEF"}, BOOK)
+        apply(doc, Edit(texts={title["id"]: "   "}), BOOK)
+    recoloured = apply(doc, Edit(colors={"canvas": "#102030", title["id"]: "#ABCDEF"}), BOOK)
     assert recoloured["canvas"]["background"] == "#102030"
     assert _title(recoloured)["color"] == "#abcdef"
     assert _title(doc)["text"] == "Summer sale"  # the document given is left as it was
+
+
+def test_moving_resizing_and_new_faces_keep_the_fitting_rules(
+    client: TestClient, factory: Factory, engine: Engine
+) -> None:
+    t = factory.tenant(tier="general")
+    _, doc = _generated(client, engine, t)
+    title = _title(doc)
+    # Moved: the same text in the same size, every line shifted with its box.
+    box = {"x": title["x"] + 10, "y": title["y"] + 20, "w": title["w"], "h": title["h"]}
+    moved = _title(apply(doc, Edit(boxes={title["id"]: box}), BOOK))
+    assert moved["size"] == title["size"]
+    assert [line["text"] for line in moved["lines"]] == [line["text"] for line in title["lines"]]
+    assert moved["lines"][0]["baseline"] > title["lines"][0]["baseline"]
+    # Narrowed: set again inside the narrower box, on more lines or smaller.
+    narrow = {**box, "w": title["w"] // 2}
+    squeezed = _title(apply(doc, Edit(boxes={title["id"]: narrow}), BOOK))
+    assert squeezed["w"] <= narrow["w"] + 1
+    assert len(squeezed["lines"]) > len(title["lines"]) or squeezed["size"] < title["size"]
+    with pytest.raises(EditRefused, match="stay on the canvas"):
+        apply(doc, Edit(boxes={title["id"]: {**box, "x": -5}}), BOOK)
+    # What a hand-made request could send: the editor's own form sends numbers.
+    wrong: Any = {**box, "w": "wide"}
+    with pytest.raises(EditRefused, match="must be a number"):
+        apply(doc, Edit(boxes={title["id"]: wrong}), BOOK)
+    # Another face: the document names it, and the text is set in it.
+    other = next(
+        f
+        for f in BY_ID
+        if f != title["font"] and BOOK.face(f).family != BOOK.face(title["font"]).family
+    )
+    faced = apply(doc, Edit(fonts={title["id"]: other}), BOOK)
+    assert _title(faced)["font"] == other
+    assert other in faced["fonts"]
+    with pytest.raises(EditRefused, match="not a font"):
+        apply(doc, Edit(fonts={title["id"]: "nope"}), BOOK)
 
 
 def test_the_editor_answers_only_its_users_variants_and_checks_its_form(

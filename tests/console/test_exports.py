@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from brandkit.config import Settings
 from tests.browsers import serious_violations
 from tests.console.conftest import OUTPUT, signed_in_page
 from tests.console.helpers import csrf_of, sign_in
 from tests.exports.helpers import parse, run_jobs, seed
 from tests.factories import Factory
-from tests.storage.conftest import Live, live_app
+from tests.storage.conftest import Live
 
 SCOPES = ["export:read", "export:write"]
 
@@ -78,15 +74,8 @@ def test_exports_need_the_scopes_and_keep_the_api_rules(
     assert client.get(f"/console/exports/{made['id']}/status").status_code == 404
 
 
-@pytest.fixture
-def live(settings: Settings, engine: Engine) -> Iterator[Live]:
-    yield from live_app(
-        settings, engine, "local", None, embedded_worker=True, worker_poll_seconds=0.1
-    )
-
-
 def test_create_follow_and_download_in_the_browser(
-    live: Live, factory: Factory, tmp_path: Path, browser: Any
+    live_worker: Live, factory: Factory, tmp_path: Path, browser: Any
 ) -> None:
     t = factory.tenant(tier="general", scopes=SCOPES)
     seed(
@@ -96,7 +85,7 @@ def test_create_follow_and_download_in_the_browser(
         activities=0,
         start=datetime(2024, 1, 1, tzinfo=UTC),
     )
-    pg = signed_in_page(browser, live.url, t.token)
+    pg = signed_in_page(browser, live_worker.url, t.token)
     pg.get_by_role("link", name="Exports").click()
     pg.get_by_label("Export type").select_option("contacts")
     pg.get_by_label("Delimiter").select_option(";")

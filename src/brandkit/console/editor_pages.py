@@ -15,9 +15,11 @@ from brandkit.console.auth import Caller, Form, SignedIn
 from brandkit.console.pages import page, redirect
 from brandkit.console.views import context, form_refused, signed_out
 from brandkit.designs.models import Variant
+from brandkit.fonts.repository import FontsRepository
 from brandkit.generation import edits
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError, InvalidInput, NotFound
+from brandkit.media.repository import MediaRepository
 from brandkit.render.color import parse_color, to_hex
 from brandkit.render.document import Document
 
@@ -37,8 +39,12 @@ def _label(layer: Any) -> str:
     return f"{block} {item + 1}" if isinstance(item, int) else block
 
 
+def _box(raw: Any) -> dict[str, int]:
+    return {k: round(float(raw[k])) for k in ("x", "y", "w", "h")}
+
+
 def _form_of(doc: Document) -> dict[str, Any]:
-    texts, shapes = [], []
+    texts, shapes, images = [], [], []
     for layer in doc["layers"]:
         raw: Any = layer
         if raw["kind"] == "text" and raw["role"] != "marker":
@@ -48,19 +54,29 @@ def _form_of(doc: Document) -> dict[str, Any]:
                     "label": _label(raw),
                     "text": raw["text"],
                     "color": _hex(raw["color"]) or "#000000",
+                    "font": raw["font"],
+                    "box": _box(raw),
                 }
             )
+        elif raw["kind"] == "image":
+            images.append(
+                {"id": raw["id"], "label": f"{raw['role']} ({raw['id']})", "box": _box(raw)}
+            )
         elif raw["kind"] in _SHAPES and _hex(raw.get(_SHAPES[raw["kind"]])):
-            label = f"{raw['role']} shape ({raw['id']})"
             shapes.append(
-                {"id": raw["id"], "label": label, "color": _hex(raw[_SHAPES[raw["kind"]]])}
+                {
+                    "id": raw["id"],
+                    "label": f"{raw['role']} shape ({raw['id']})",
+                    "color": _hex(raw[_SHAPES[raw["kind"]]]),
+                    "box": _box(raw),
+                }
             )
     background = _hex(doc["canvas"]["background"]) or "#ffffff"
-    return {"texts": texts, "shapes": shapes, "background": background}
+    return {"texts": texts, "shapes": shapes, "images": images, "background": background}
 
 
-def _changes(doc: Document, fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """What the form changed: only those texts and colours go into the edit."""
+def _changes(doc: Document, fields: dict[str, str]) -> dict[str, Any]:
+    """What the form changed, by kind: only those go into the edit."""
     form = _form_of(doc)
     texts = {
         t["id"]: fields[f"text:{t['id']}"]
@@ -74,7 +90,28 @@ def _changes(doc: Document, fields: dict[str, str]) -> tuple[dict[str, str], dic
         for layer_id, was in current.items()
         if fields.get(f"color:{layer_id}", was).lower() != was.lower()
     }
-    return texts, colors
+    fonts = {
+        t["id"]: fields[f"font:{t['id']}"]
+        for t in form["texts"]
+        if fields.get(f"font:{t['id']}", t["font"]) != t["font"]
+    }
+    images = {
+        i["id"]: fields[f"image:{i['id']}"]
+        for i in form["images"]
+        if fields.get(f"image:{i['id']}")
+    }
+    boxes: dict[str, dict[str, float]] = {}
+    for item in [*form["texts"], *form["shapes"], *form["images"]]:
+        box = dict(item["box"])
+        for k in box:
+            value = fields.get(f"{k}:{item['id']}", "").strip()
+            try:
+                box[k] = int(value) if value else box[k]
+            except ValueError:
+                raise InvalidInput(f"{item['label']}: {k} must be a whole number") from None
+        if box != item["box"]:
+            boxes[item["id"]] = box
+    return {"texts": texts, "colors": colors, "fonts": fonts, "images": images, "boxes": boxes}
 
 
 def _editor(
@@ -98,7 +135,38 @@ def _editor(
         height=variant.height,
         image_url=request.app.state.storage.public_url(variant.storage_key),
         failure=failure,
+        font_options=_font_options(session, caller, variant),
+        media_options=_media_options(session, caller, variant),
     )
+
+
+def _font_options(session: Session, caller: Caller, variant: Variant) -> list[tuple[str, str]]:
+    usable = FontsRepository(session).page(
+        account_id=caller.principal.account_id,
+        user_id=variant.user_id,
+        source=None,
+        classifications=None,
+        name=None,
+        after=None,
+        limit=200,
+    )
+    return [(f.id, f"{f.name} {f.style}".strip()) for f in usable]
+
+
+def _media_options(session: Session, caller: Caller, variant: Variant) -> list[tuple[str, str]]:
+    rows = MediaRepository(session).page(
+        account_id=caller.principal.account_id,
+        user_id=variant.user_id,
+        system="USER",
+        media_type=None,
+        sub_type=None,
+        media_id=None,
+        brand_id=None,
+        after=None,
+        ascending=False,
+        limit=100,
+    )
+    return [(m.id, f"{m.media_type} {m.id}") for m in rows if m.width]
 
 
 def _open(
@@ -140,11 +208,11 @@ def save(
     if isinstance(opened, Response):
         return opened
     variant, doc = opened
-    texts, colors = _changes(doc, fields)
     try:
-        if not texts and not colors:
+        changes = _changes(doc, fields)
+        if not any(changes.values()):
             raise InvalidInput("Nothing was changed")
-        request_id = _start(session, caller, request, settings, variant, texts, colors)
+        request_id = _start(session, caller, request, settings, variant, changes)
     except BrandkitError as exc:
         return _editor(session, caller, request, variant, doc, status=exc.status, failure=exc)
     return redirect(f"/console/requests/{request_id}")
@@ -156,10 +224,9 @@ def _start(
     request: Request,
     settings: Settings,
     variant: Variant,
-    texts: dict[str, str],
-    colors: dict[str, str],
+    changes: dict[str, Any],
 ) -> str:
     storage = request.app.state.storage
     return edits.start_edit(
-        session, caller.principal, variant.id, texts, colors, storage, settings.editor_base_url
+        session, caller.principal, variant.id, changes, storage, settings.editor_base_url
     )

@@ -15,7 +15,12 @@ BOOK = FontBook()
 
 def ensure_faces(session: Session, storage: Storage, doc: Document) -> FontBook:
     """BOOK, holding every face ``doc`` names."""
-    missing = [face_id for face_id in doc["fonts"] if not BOOK.has(face_id)]
+    return load_faces(session, storage, list(doc["fonts"]))
+
+
+def load_faces(session: Session, storage: Storage, face_ids: list[str]) -> FontBook:
+    """BOOK, holding these faces (the accounts' own read from storage the first time)."""
+    missing = [face_id for face_id in face_ids if not BOOK.has(face_id)]
     if missing:
         for font in FontsRepository(session).by_ids(missing):
             data = storage.read_bytes(font.storage_key)

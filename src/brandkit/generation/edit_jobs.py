@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from brandkit.db import transaction, utcnow
 from brandkit.designs.models import DesignFile, Variant
 from brandkit.designs.repository import DesignsRepository
-from brandkit.generation.book import ensure_faces
-from brandkit.generation.edits import EDIT_JOB, document_of
+from brandkit.generation.book import ensure_faces, load_faces
+from brandkit.generation.edits import EDIT_JOB, document_of, edit_of
 from brandkit.generation.output import (
     CONTENT_TYPES,
     document_bytes,
@@ -48,7 +48,9 @@ def render_edit(ctx: JobContext) -> Finish | None:
             reason = "The variant was deleted before its edit was saved"
             return lambda s: requests.fail(s, request_id, reason, utcnow(), editor)
         doc = document_of(source, ctx.storage)
+        edit = edit_of(params)
         book = ensure_faces(session, ctx.storage, doc)
+        load_faces(session, ctx.storage, list(edit.fonts.values()))
         stored = (source.meta or {}).get("formats")
         formats = [str(f) for f in stored] if isinstance(stored, dict) and stored else ["jpg"]
         base = {
@@ -58,7 +60,7 @@ def render_edit(ctx: JobContext) -> Finish | None:
             "workspace_id": source.workspace_id,
         }
     try:
-        edited = apply(doc, params["texts"], params["colors"], book)
+        edited = apply(doc, edit, book)
     except EditRefused as exc:
         reason = str(exc)
         return lambda s: requests.fail(s, request_id, reason, utcnow(), editor)

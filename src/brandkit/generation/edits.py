@@ -4,6 +4,7 @@ Like a generation it is a request (get-request-status), so the editor follows it
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import orjson
@@ -13,16 +14,20 @@ from brandkit.accounts.auth import Principal
 from brandkit.db import utcnow
 from brandkit.designs.models import Variant
 from brandkit.designs.repository import DesignsRepository
-from brandkit.generation.book import ensure_faces
+from brandkit.fonts.repository import FontsRepository
+from brandkit.generation.book import ensure_faces, load_faces
 from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.errors import NotFound, invalid
-from brandkit.render.document import Document
-from brandkit.render.edit import EditRefused, apply
+from brandkit.media.repository import MediaRepository
+from brandkit.render.document import AssetRef, Document
+from brandkit.render.edit import Edit, EditRefused, apply
 from brandkit.requests import service as requests
 from brandkit.storage.base import Storage
 
 EDIT_JOB = "design.edit"
 MAX_EDITS = 200
+KINDS = ("texts", "colors", "boxes", "fonts", "images")
+IMAGE_KINDS = ("photo", "logo", "illustration", "backdrop", "icon", "screenshot")
 
 
 def editable(session: Session, principal: Principal, variant_id: str) -> Variant:
@@ -45,27 +50,72 @@ def document_of(variant: Variant, storage: Storage) -> Document:
     return doc
 
 
+def resolve(
+    session: Session,
+    principal: Principal,
+    user_id: str,
+    changes: dict[str, Any],
+    storage: Storage,
+) -> Edit:
+    """The editor's changes as an ``Edit``: fonts must be ones the variant's user can use (a
+    shipped face or its own), images its own media or the stock (by mId); the faces are loaded
+    into the font book."""
+    fonts = dict(changes.get("fonts") or {})
+    if fonts:
+        usable = {
+            f.id
+            for f in FontsRepository(session).visible(
+                principal.account_id, user_id, list(fonts.values())
+            )
+        }
+        for layer_id, font_id in fonts.items():
+            if font_id not in usable:
+                raise invalid("edits", f"{layer_id}: {font_id!r} is not a font you can use")
+        load_faces(session, storage, list(fonts.values()))
+    images: dict[str, AssetRef] = {}
+    media = MediaRepository(session)
+    for layer_id, media_id in dict(changes.get("images") or {}).items():
+        found = media.usable(principal.account_id, user_id, str(media_id))
+        if found is None or found.media_type not in IMAGE_KINDS or not found.width:
+            raise invalid("edits", f"{layer_id}: no image of your library has the id {media_id}")
+        alpha = found.content_type in ("image/png", "image/webp", "image/gif")
+        images[layer_id] = {
+            "key": found.storage_key,
+            "width": int(found.width),
+            "height": int(found.height or 0),
+            "alpha": alpha,
+        }
+    return Edit(
+        texts=dict(changes.get("texts") or {}),
+        colors=dict(changes.get("colors") or {}),
+        boxes=dict(changes.get("boxes") or {}),
+        fonts=fonts,
+        images=images,
+    )
+
+
 def start_edit(
     session: Session,
     principal: Principal,
     variant_id: str,
-    texts: dict[str, str],
-    colors: dict[str, str],
+    changes: dict[str, Any],
     storage: Storage,
     editor_base_url: str,
 ) -> str:
     """Check the edit against the document now (a refused edit is a 422 naming the layer), then
-    queue its rendering; the request's id."""
-    if len(texts) + len(colors) > MAX_EDITS:
+    queue its rendering; the request's id. ``changes``: texts, colors, boxes, fonts (font ids)
+    and images (mIds), each by layer id."""
+    if sum(len(changes.get(k) or {}) for k in KINDS) > MAX_EDITS:
         raise invalid("edits", f"at most {MAX_EDITS} changes at once")
     variant = editable(session, principal, variant_id)
     doc = document_of(variant, storage)
+    edit = resolve(session, principal, variant.user_id, changes, storage)
     try:
-        apply(doc, texts, colors, ensure_faces(session, storage, doc))
+        apply(doc, edit, ensure_faces(session, storage, doc))
     except EditRefused as exc:
         raise invalid("edits", str(exc)) from None
     now = utcnow()
-    params: dict[str, Any] = {"variantId": variant.id, "texts": texts, "colors": colors}
+    params: dict[str, Any] = {"variantId": variant.id, "edit": asdict(edit)}
     request = requests.create(
         session,
         account_id=principal.account_id,
@@ -84,3 +134,8 @@ def start_edit(
         now=now,
     )
     return request.id
+
+
+def edit_of(params: dict[str, Any]) -> Edit:
+    """The ``Edit`` a request stored (its fonts and images already checked when it was made)."""
+    return Edit(**params["edit"])
