@@ -78,6 +78,10 @@ def test_edit_a_variant_from_its_edit_link(
     pg.wait_for_url(f"**/console/variants/{original['variantId']}/edit")
     assert serious_violations(pg) == []
     pg.screenshot(path=str(OUTPUT / "editor-wide.png"), full_page=True)
+    pg.set_viewport_size({"width": 390, "height": 900})
+    pg.screenshot(path=str(OUTPUT / "editor-narrow.png"), full_page=True)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    pg.set_viewport_size({"width": 1280, "height": 900})
     pg.get_by_label("title", exact=True).fill(NEW_TITLE)
     pg.get_by_label("title colour", exact=True).fill(NEW_COLOR)
     pg.get_by_role("button", name="Save as a new variant").click()

@@ -66,5 +66,8 @@ def test_upload_a_font_in_the_browser(
     assert pg.get_by_role("table").get_by_role("row").count() == 2  # the header and the font
     assert serious_violations(pg) == []
     pg.screenshot(path=str(OUTPUT / "fonts-wide.png"), full_page=True)
+    pg.set_viewport_size({"width": 390, "height": 900})
+    pg.screenshot(path=str(OUTPUT / "fonts-narrow.png"), full_page=True)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     listed = live_local.http.post("/font/get", json={"source": "user"}, headers=t.headers)
     assert len(listed.json()["body"]["data"]) == 1

@@ -150,7 +150,12 @@ def _font_options(session: Session, caller: Caller, variant: Variant) -> list[tu
         after=None,
         limit=200,
     )
-    return [(f.id, f"{f.name} {f.style}".strip()) for f in usable]
+    return [(f.id, _font_label(f.name, f.style)) for f in usable]
+
+
+def _font_label(name: str, style: str) -> str:
+    # "Roboto Black" in style "Black" is named once.
+    return name if not style or style.lower() in name.lower() else f"{name} {style}"
 
 
 def _media_options(session: Session, caller: Caller, variant: Variant) -> list[tuple[str, str]]:
