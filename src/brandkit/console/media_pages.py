@@ -95,6 +95,13 @@ def delete(
     return redirect("/console/media")
 
 
+def _failure(exc: ValidationError | BrandkitError) -> Response:
+    """A script's call refused: the API's status, message and field errors, as JSON."""
+    if isinstance(exc, ValidationError):
+        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
+    return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+
+
 def _checked(caller: Caller | None, request: Request, settings: Settings) -> Caller | Response:
     """The caller of a script's JSON call: signed in, with the session's CSRF token in its
     X-CSRF-Token header."""
@@ -119,10 +126,8 @@ def presign(
         )
         storage = request.app.state.storage
         grant = uploads.presign(session, checked.principal, asked, settings, storage)
-    except ValidationError as exc:
-        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
-    except BrandkitError as exc:
-        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    except (ValidationError, BrandkitError) as exc:
+        return _failure(exc)
     return JSONBytes(dict(grant), headers=SECURITY_HEADERS)
 
 
@@ -140,10 +145,8 @@ def register(
             {"type": body.get("type"), "uploadUrl": body.get("uploadUrl")}
         )
         made = media.create_media(session, checked.principal, asked, state.storage, fetcher)
-    except ValidationError as exc:
-        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
-    except BrandkitError as exc:
-        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    except (ValidationError, BrandkitError) as exc:
+        return _failure(exc)
     return JSONBytes(dict(made), headers=SECURITY_HEADERS)
 
 
@@ -194,10 +197,8 @@ def register_font(
             made = fonts.create_fonts(
                 session, checked.principal, asked, storage, settings.editor_base_url
             )
-    except ValidationError as exc:
-        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
-    except BrandkitError as exc:
-        return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
+    except (ValidationError, BrandkitError) as exc:
+        return _failure(exc)
     return JSONBytes(
         {**made, "next": f"/console/requests/{made['requestId']}"}, headers=SECURITY_HEADERS
     )
