@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from brandkit.config import Settings
+from brandkit.console import calls
 from brandkit.console.auth import Caller, Form, SignedIn
-from brandkit.console.pages import page, redirect
+from brandkit.console.pages import SECURITY_HEADERS, page, redirect
 from brandkit.console.views import context, form_refused, signed_out
 from brandkit.designs.models import Variant
 from brandkit.fonts.repository import FontsRepository
 from brandkit.generation import edits
+from brandkit.generation.output import encode
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError, InvalidInput, NotFound
 from brandkit.media.repository import MediaRepository
@@ -56,11 +58,17 @@ def _form_of(doc: Document) -> dict[str, Any]:
                     "color": _hex(raw["color"]) or "#000000",
                     "font": raw["font"],
                     "box": _box(raw),
+                    "kind": "text",
                 }
             )
         elif raw["kind"] == "image":
             images.append(
-                {"id": raw["id"], "label": f"{raw['role']} ({raw['id']})", "box": _box(raw)}
+                {
+                    "id": raw["id"],
+                    "label": f"{raw['role']} ({raw['id']})",
+                    "box": _box(raw),
+                    "kind": "image",
+                }
             )
         elif raw["kind"] in _SHAPES and _hex(raw.get(_SHAPES[raw["kind"]])):
             shapes.append(
@@ -69,10 +77,19 @@ def _form_of(doc: Document) -> dict[str, Any]:
                     "label": f"{raw['role']} shape ({raw['id']})",
                     "color": _hex(raw[_SHAPES[raw["kind"]]]),
                     "box": _box(raw),
+                    "kind": "shape",
                 }
             )
     background = _hex(doc["canvas"]["background"]) or "#ffffff"
-    return {"texts": texts, "shapes": shapes, "images": images, "background": background}
+    # The smaller a layer, the later its handle, so it sits above the larger ones it lies on.
+    handles = sorted([*images, *shapes, *texts], key=lambda i: -i["box"]["w"] * i["box"]["h"])
+    return {
+        "texts": texts,
+        "shapes": shapes,
+        "images": images,
+        "background": background,
+        "handles": handles,
+    }
 
 
 def _changes(doc: Document, fields: dict[str, str]) -> dict[str, Any]:
@@ -221,6 +238,30 @@ def save(
     except BrandkitError as exc:
         return _editor(session, caller, request, variant, doc, status=exc.status, failure=exc)
     return redirect(f"/console/requests/{request_id}")
+
+
+@router.post("/console/variants/{variant_id}/preview")
+def preview(
+    variant_id: str,
+    caller: SignedIn,
+    fields: Form,
+    request: Request,
+    session: ReadSession,
+    settings: SettingsDep,
+) -> Response:
+    """The editor's live preview: the form as it stands, drawn by the engine as Save would draw
+    it (a JPEG, stored nowhere), or the refusal Save would meet, as JSON."""
+    checked = calls.checked(caller, request, settings)
+    if isinstance(checked, Response):
+        return checked
+    storage = request.app.state.storage
+    try:
+        variant = edits.editable(session, checked.principal, variant_id)
+        changes = _changes(edits.document_of(variant, storage), fields)
+        picture = edits.preview(session, checked.principal, variant_id, changes, storage)
+    except BrandkitError as exc:
+        return calls.failure(exc)
+    return Response(encode(picture, "jpg"), media_type="image/jpeg", headers=SECURITY_HEADERS)
 
 
 def _start(

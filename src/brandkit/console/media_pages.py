@@ -4,24 +4,22 @@ services as media/get, files/get-presigned-url, media/create and media/delete.""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from brandkit.config import Settings
-from brandkit.console.auth import Caller, Form, SignedIn, csrf_holds
+from brandkit.console import calls
+from brandkit.console.auth import Form, SignedIn
+from brandkit.console.calls import Json
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect
-from brandkit.console.views import REFUSED_CSRF, context, form_refused, signed_out
+from brandkit.console.views import context, form_refused, signed_out
 from brandkit.fonts import service as fonts
 from brandkit.fonts.schemas import CreateFontsRequest, GetFontsRequest
 from brandkit.kit.deps import ReadSession, SettingsDep, TransactionalRoute, WriteSession
 from brandkit.kit.errors import BrandkitError
 from brandkit.kit.fetch import UrlFetcher
-from brandkit.kit.handlers import field_errors
 from brandkit.kit.responses import JSONBytes
 from brandkit.media import service as media
 from brandkit.media.schemas import CreateMediaRequest, DeleteMediaRequest, GetMediaRequest
@@ -31,24 +29,6 @@ from brandkit.uploads.schemas import PresignRequest
 router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
 
 UPLOAD_KINDS = ("photo", "logo", "illustration", "screenshot", "backdrop")
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    try:
-        data = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        data = None
-    return data if isinstance(data, dict) else {}
-
-
-Json = Annotated[dict[str, Any], Depends(_json)]
-
-
-def _refused(status: int, message: str, errors: Any = None) -> Response:
-    body: dict[str, Any] = {"message": message}
-    if errors:
-        body["errors"] = errors
-    return JSONBytes(body, status_code=status, headers=SECURITY_HEADERS)
 
 
 @router.get("/console/media")
@@ -95,29 +75,11 @@ def delete(
     return redirect("/console/media")
 
 
-def _failure(exc: ValidationError | BrandkitError) -> Response:
-    """A script's call refused: the API's status, message and field errors, as JSON."""
-    if isinstance(exc, ValidationError):
-        return _refused(422, "Invalid input", [asdict(e) for e in field_errors(exc.errors())])
-    return _refused(exc.status, exc.message, [asdict(e) for e in exc.errors])
-
-
-def _checked(caller: Caller | None, request: Request, settings: Settings) -> Caller | Response:
-    """The caller of a script's JSON call: signed in, with the session's CSRF token in its
-    X-CSRF-Token header."""
-    if caller is None:
-        return _refused(401, "Signed out")
-    presented = {"csrf": request.headers.get("x-csrf-token", "")}
-    if not csrf_holds(settings, caller.claims.nonce, presented):
-        return _refused(403, REFUSED_CSRF)
-    return caller
-
-
 @router.post("/console/media/presign")
 def presign(
     caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
-    checked = _checked(caller, request, settings)
+    checked = calls.checked(caller, request, settings)
     if isinstance(checked, Response):
         return checked
     try:
@@ -127,7 +89,7 @@ def presign(
         storage = request.app.state.storage
         grant = uploads.presign(session, checked.principal, asked, settings, storage)
     except (ValidationError, BrandkitError) as exc:
-        return _failure(exc)
+        return calls.failure(exc)
     return JSONBytes(dict(grant), headers=SECURITY_HEADERS)
 
 
@@ -135,7 +97,7 @@ def presign(
 def register(
     caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
-    checked = _checked(caller, request, settings)
+    checked = calls.checked(caller, request, settings)
     if isinstance(checked, Response):
         return checked
     state = request.app.state
@@ -146,7 +108,7 @@ def register(
         )
         made = media.create_media(session, checked.principal, asked, state.storage, fetcher)
     except (ValidationError, BrandkitError) as exc:
-        return _failure(exc)
+        return calls.failure(exc)
     return JSONBytes(dict(made), headers=SECURITY_HEADERS)
 
 
@@ -187,7 +149,7 @@ def register_font(
     caller: SignedIn, body: Json, request: Request, session: WriteSession, settings: SettingsDep
 ) -> Response:
     """font/create for an uploaded file; the answer names the request page to follow."""
-    checked = _checked(caller, request, settings)
+    checked = calls.checked(caller, request, settings)
     if isinstance(checked, Response):
         return checked
     storage = request.app.state.storage
@@ -198,7 +160,7 @@ def register_font(
                 session, checked.principal, asked, storage, settings.editor_base_url
             )
     except (ValidationError, BrandkitError) as exc:
-        return _failure(exc)
+        return calls.failure(exc)
     return JSONBytes(
         {**made, "next": f"/console/requests/{made['requestId']}"}, headers=SECURITY_HEADERS
     )

@@ -3,15 +3,14 @@ engine draws every variant (its rasters and SVG), stored as a new EDITED variant
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from PIL import Image
 from sqlalchemy.orm import Session
 
 from brandkit.db import transaction, utcnow
 from brandkit.designs.models import DesignFile, Variant
 from brandkit.designs.repository import DesignsRepository
+from brandkit.generation import edits
 from brandkit.generation.book import ensure_faces, load_faces
 from brandkit.generation.edits import EDIT_JOB, document_of, edit_of
 from brandkit.generation.output import (
@@ -24,7 +23,6 @@ from brandkit.generation.output import (
 from brandkit.jobs.context import JobContext
 from brandkit.jobs.registry import Finish, handler
 from brandkit.render.edit import EditRefused, apply
-from brandkit.render.raster import render
 from brandkit.render.svg import to_svg
 from brandkit.requests import service as requests
 
@@ -64,13 +62,8 @@ def render_edit(ctx: JobContext) -> Finish | None:
     except EditRefused as exc:
         reason = str(exc)
         return lambda s: requests.fail(s, request_id, reason, utcnow(), editor)
-    images = {}
-    for key in edited["assets"]:
-        image = Image.open(io.BytesIO(ctx.storage.read_bytes(key)))
-        image.load()
-        images[key] = image
     ctx.check()
-    picture = render(edited, images, book)
+    picture = edits.picture(edited, ctx.storage)
     vid = variant_id(request_id, 0)
     files = files_of(base["account_id"], base["design_id"])
     keys = {fmt: files.raster(vid, fmt) for fmt in formats}

@@ -4,10 +4,12 @@ Like a generation it is a request (get-request-status), so the editor follows it
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict
 from typing import Any
 
 import orjson
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from brandkit.accounts.auth import Principal
@@ -15,12 +17,13 @@ from brandkit.db import utcnow
 from brandkit.designs.models import Variant
 from brandkit.designs.repository import DesignsRepository
 from brandkit.fonts.repository import FontsRepository
-from brandkit.generation.book import ensure_faces, load_faces
+from brandkit.generation.book import BOOK, ensure_faces, load_faces
 from brandkit.jobs.repository import JobsRepository
 from brandkit.kit.errors import NotFound, invalid
 from brandkit.media.repository import MediaRepository
 from brandkit.render.document import AssetRef, Document
 from brandkit.render.edit import Edit, EditRefused, apply
+from brandkit.render.raster import render
 from brandkit.requests import service as requests
 from brandkit.storage.base import Storage
 
@@ -94,6 +97,50 @@ def resolve(
     )
 
 
+def _applied(
+    session: Session,
+    principal: Principal,
+    variant_id: str,
+    changes: dict[str, Any],
+    storage: Storage,
+) -> tuple[Variant, Edit, Document]:
+    """The variant, the edit, and its document with the edit applied; a refused edit is a 422
+    naming the layer."""
+    if sum(len(changes.get(k) or {}) for k in KINDS) > MAX_EDITS:
+        raise invalid("edits", f"at most {MAX_EDITS} changes at once")
+    variant = editable(session, principal, variant_id)
+    doc = document_of(variant, storage)
+    edit = resolve(session, principal, variant.user_id, changes, storage)
+    try:
+        edited = apply(doc, edit, ensure_faces(session, storage, doc))
+    except EditRefused as exc:
+        raise invalid("edits", str(exc)) from None
+    return variant, edit, edited
+
+
+def picture(doc: Document, storage: Storage) -> Image.Image:
+    """``doc`` drawn by the engine (its faces already in the book, as ``apply`` left them)."""
+    images = {}
+    for key in doc["assets"]:
+        image = Image.open(io.BytesIO(storage.read_bytes(key)))
+        image.load()
+        images[key] = image
+    return render(doc, images, BOOK)
+
+
+def preview(
+    session: Session,
+    principal: Principal,
+    variant_id: str,
+    changes: dict[str, Any],
+    storage: Storage,
+) -> Image.Image:
+    """What Save would make of these changes, drawn now and stored nowhere: the editor's live
+    preview, through the same checks, fitting and drawing as the saved edit."""
+    _, _, edited = _applied(session, principal, variant_id, changes, storage)
+    return picture(edited, storage)
+
+
 def start_edit(
     session: Session,
     principal: Principal,
@@ -105,15 +152,7 @@ def start_edit(
     """Check the edit against the document now (a refused edit is a 422 naming the layer), then
     queue its rendering; the request's id. ``changes``: texts, colors, boxes, fonts (font ids)
     and images (mIds), each by layer id."""
-    if sum(len(changes.get(k) or {}) for k in KINDS) > MAX_EDITS:
-        raise invalid("edits", f"at most {MAX_EDITS} changes at once")
-    variant = editable(session, principal, variant_id)
-    doc = document_of(variant, storage)
-    edit = resolve(session, principal, variant.user_id, changes, storage)
-    try:
-        apply(doc, edit, ensure_faces(session, storage, doc))
-    except EditRefused as exc:
-        raise invalid("edits", str(exc)) from None
+    variant, edit, _ = _applied(session, principal, variant_id, changes, storage)
     now = utcnow()
     params: dict[str, Any] = {"variantId": variant.id, "edit": asdict(edit)}
     request = requests.create(
