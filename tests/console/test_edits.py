@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from brandkit.db import transaction
-from brandkit.designs.models import Variant
+from brandkit.designs.models import DesignFile, Variant
 from brandkit.generation.book import BOOK
 from brandkit.jobs.runner import Worker
 from brandkit.render.edit import Edit, EditRefused, apply
@@ -164,3 +164,55 @@ def test_the_editor_answers_only_its_users_variants_and_checks_its_form(
     r = client.get(f"/console/variants/{plain.id}/edit")
     assert r.status_code == 422
     assert "no layered document" in r.text
+
+
+def test_the_preview_is_what_save_draws_and_stores_nothing(
+    client: TestClient, factory: Factory, engine: Engine
+) -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from brandkit.generation.edits import picture
+
+    t = factory.tenant(tier="general")
+    variant_id, doc = _generated(client, engine, t)
+    title = _title(doc)
+    app: Any = client.app
+    sign_in(client, t.token)
+    csrf = csrf_of(client.get(f"/console/variants/{variant_id}/edit").text)
+    url = f"/console/variants/{variant_id}/preview"
+    form = {"csrf": csrf, f"text:{title['id']}": "Winter sale", f"color:{title['id']}": "#223344"}
+    # A script's call: the session and its CSRF token in the header, or a 403 in JSON.
+    refused = client.post(url, data=form)
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["message"]
+    forged = client.post(url, data=form, headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403
+    headers = {"X-CSRF-Token": csrf}
+    with transaction(app.state.sessions) as s:
+        before = (s.query(Variant).count(), s.query(DesignFile).count())
+    r = client.post(url, data=form, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/jpeg"
+    shown = np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"), dtype=np.int16)
+    # What Save would make: the document with the edit applied, drawn by the engine.
+    edit = Edit(texts={title["id"]: "Winter sale"}, colors={title["id"]: "#223344"})
+    edited = apply(doc, edit, BOOK)
+    drawn = np.asarray(picture(edited, app.state.storage), dtype=np.int16)
+    assert shown.shape == drawn.shape
+    assert np.abs(shown - drawn).mean() < 2.0  # JPEG's own loss only
+    with transaction(app.state.sessions) as s:
+        assert (s.query(Variant).count(), s.query(DesignFile).count()) == before
+    # The refusal Save would meet, in JSON naming the layer.
+    bad = client.post(url, data={**form, f"w:{title['id']}": "0"}, headers=headers)
+    assert bad.status_code == 422
+    assert "at least 1 px" in bad.json()["errors"][0]["reason"]
+    # Another account's session does not see the variant.
+    other = factory.tenant(tier="general")
+    client.cookies.clear()
+    sign_in(client, other.token)
+    csrf = csrf_of(client.get("/console/designs").text)
+    foreign = client.post(url, data={**form, "csrf": csrf}, headers={"X-CSRF-Token": csrf})
+    assert foreign.status_code == 404
