@@ -5,7 +5,8 @@
 Builds a throwaway PostgreSQL database (filled with COPY), runs the real export job in a child
 process (so its peak RSS is the export's own), and times beside it the reference
 ``psql -c "COPY (same query) TO STDOUT WITH CSV" | gzip -1``. Then the same export on SQLite.
-Targets on PostgreSQL: at least 70% of the reference's rows/s, peak RSS under 200 MB.
+Targets: on PostgreSQL at least 250% of the reference's rows/s, peak RSS under 200 MB; on SQLite
+at least 100,000 rows/s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import random
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,7 +43,8 @@ TIMEZONE = "Europe/Madrid"
 FROM = datetime(2024, 3, 1, tzinfo=UTC)
 TO = FROM + timedelta(days=31)
 CONTACTS = 20_000
-TARGET_SHARE = 0.70
+TARGET_SHARE = 2.50
+TARGET_SQLITE_RATE = 100_000
 TARGET_RSS_MB = 200
 BODY = {
     "exportType": "activities",
@@ -295,6 +298,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -315,25 +319,31 @@ def main() -> None:
                 f"PostgreSQL: {args.rows:,} activities loaded with COPY in "
                 f"{time.perf_counter() - t0:.1f} s"
             )
-            ref_s, ref_bytes = reference_seconds(pg_plain, account)
-            got = run_child(pg_url, tmp, account)
-            check_zip(got["path"], args.rows)
-            ref_rate = args.rows / ref_s
-            rate = args.rows / got["seconds"]
-            share = rate / ref_rate
+            shares, peaks = [], []
+            for round_no in range(1, args.rounds + 1):
+                # Paired rounds: the reference and the job back to back, so that a slower
+                # moment of the machine weighs on both.
+                ref_s, ref_bytes = reference_seconds(pg_plain, account)
+                got = run_child(pg_url, tmp, account)
+                check_zip(got["path"], args.rows)
+                ref_rate = args.rows / ref_s
+                rate = args.rows / got["seconds"]
+                shares.append(rate / ref_rate)
+                peaks.append(got["peak_mb"])
+                print(
+                    f"  round {round_no}: reference psql COPY | gzip -1 {ref_s:6.2f} s "
+                    f"{ref_rate:>9,.0f} rows/s {ref_bytes / 1e6:5.1f} MB; brandkit export job "
+                    f"(ZIP) {got['seconds']:6.2f} s {rate:>9,.0f} rows/s "
+                    f"{got['zip_bytes'] / 1e6:5.1f} MB = {shares[-1]:.0%}"
+                )
+            share, peak = statistics.median(shares), max(peaks)
             print(
-                f"  reference psql COPY | gzip -1: {ref_s:6.2f} s  {ref_rate:>10,.0f} rows/s  "
-                f"{ref_bytes / 1e6:6.1f} MB"
-            )
-            print(
-                f"  brandkit export job (ZIP):     {got['seconds']:6.2f} s  {rate:>10,.0f} rows/s  "
-                f"{got['zip_bytes'] / 1e6:6.1f} MB  = {share:.0%} of reference "
+                f"  median of {args.rounds} rounds: {share:.0%} of the reference "
                 f"(target >= {TARGET_SHARE:.0%}) {'OK' if share >= TARGET_SHARE else 'MISSED'}"
             )
             print(
-                f"  peak RSS of the exporting process: {got['peak_mb']:.0f} MB "
-                f"(target < {TARGET_RSS_MB} MB) "
-                f"{'OK' if got['peak_mb'] < TARGET_RSS_MB else 'MISSED'}"
+                f"  peak RSS of the exporting process: {peak:.0f} MB "
+                f"(target < {TARGET_RSS_MB} MB) {'OK' if peak < TARGET_RSS_MB else 'MISSED'}"
             )
     finally:
         with psycopg.connect(admin_plain, autocommit=True) as conn:
@@ -347,10 +357,12 @@ def main() -> None:
         print(f"SQLite: {args.rows:,} activities loaded in {time.perf_counter() - t0:.1f} s")
         got = run_child(url, tmp, account)
         check_zip(got["path"], args.rows)
+        rate = args.rows / got["seconds"]
         print(
             f"  brandkit export job (ZIP):     {got['seconds']:6.2f} s  "
-            f"{args.rows / got['seconds']:>10,.0f} rows/s  {got['zip_bytes'] / 1e6:6.1f} MB  "
-            f"peak RSS {got['peak_mb']:.0f} MB (reported, no target)"
+            f"{rate:>10,.0f} rows/s  {got['zip_bytes'] / 1e6:6.1f} MB  "
+            f"(target >= {TARGET_SQLITE_RATE:,} rows/s) "
+            f"{'OK' if rate >= TARGET_SQLITE_RATE else 'MISSED'}  peak RSS {got['peak_mb']:.0f} MB"
         )
 
 

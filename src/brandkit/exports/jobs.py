@@ -3,11 +3,10 @@ into a ZIP in storage), file expiry, and the sweep of dead attempts' partial fil
 
 from __future__ import annotations
 
-import zipfile
-
 from sqlalchemy.orm import Session
 
 from brandkit.db import transaction, utcnow
+from brandkit.exports.archive import zip_member
 from brandkit.exports.kinds import KINDS
 from brandkit.exports.repository import ExportsRepository
 from brandkit.exports.service import EXPORT_JOB, errored, expire_files, finished, zone
@@ -63,8 +62,7 @@ def run_export(ctx: JobContext) -> Finish | None:
     ctx.cleanups.append(lambda: ctx.storage.delete(key))
     with (
         ctx.storage.open_writer(key, ZIP_TYPE) as raw,
-        zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
-        archive.open(f"{export.export_type}.csv", "w", force_zip64=True) as entry,
+        zip_member(raw, f"{export.export_type}.csv", utcnow().astimezone(spec.timezone)) as entry,
     ):
         written = write_csv(ctx.engine, spec, entry, progress)
 
