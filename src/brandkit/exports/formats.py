@@ -58,6 +58,47 @@ def format_date(value: datetime | None, date_format: str, tz: ZoneInfo) -> str:
     return f"{day} {hour}:{local:%M} {'PM' if local.hour >= 12 else 'AM'}"
 
 
+class DateCells:
+    """``format_date`` for one export, remembered by the minute: a local time's date, hour and
+    minute (and the offset) are the same for every instant of a UTC minute whenever the zone's
+    offset is whole minutes, so only seconds and milliseconds are formatted per value. A third
+    of the row path's time went to formatting dates one by one."""
+
+    def __init__(self, date_format: str, tz: ZoneInfo) -> None:
+        self._format = date_format
+        self._tz = tz
+        self._minutes: dict[tuple[int, int, int, int, int], tuple[str, str] | None] = {}
+
+    def __call__(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        key = (value.year, value.month, value.day, value.hour, value.minute)
+        try:
+            parts = self._minutes[key]
+        except KeyError:
+            parts = self._minute(value)
+            if len(self._minutes) > 100_000:
+                self._minutes.clear()
+            self._minutes[key] = parts
+        if parts is None:
+            return format_date(value, self._format, self._tz)
+        head, tail = parts
+        if self._format != "ISO":
+            return head
+        return f"{head}{value.second:02d}.{value.microsecond // 1000:03d}{tail}"
+
+    def _minute(self, value: datetime) -> tuple[str, str] | None:
+        offset = value.astimezone(self._tz).utcoffset() or timedelta(0)
+        if offset.total_seconds() % 60:
+            return None  # an old local mean time, offset by seconds: formatted whole
+        start = value.replace(second=0, microsecond=0)
+        if self._format != "ISO":
+            return format_date(start, self._format, self._tz), ""
+        whole = format_date(start, self._format, self._tz)
+        # "YYYY-MM-DDTHH:MM:" then "SS.mmm" then the offset ("Z" or "+HH:MM").
+        return whole[:17], whole[23:]
+
+
 def field_text(value: Any) -> str:
     """A custom field value as one cell: strings as they are, anything else as compact JSON."""
     if value is None:

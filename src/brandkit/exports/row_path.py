@@ -60,7 +60,7 @@ _EXPRESSIONS = {
     "plain": "{v}",
     "text": "safe({v} or '', n)",
     "optional": "({v} or '')",
-    "date": "format_date({v}, fmt, tz)",
+    "date": "dates({v})",
 }
 
 
@@ -79,12 +79,10 @@ def _row_cells(
         body = f"return [{', '.join(cells)}]"
     namespace: dict[str, Any] = {
         "safe": formats.safe,
-        "format_date": formats.format_date,
+        "dates": formats.DateCells(spec.date_format, spec.timezone),
         "field_text": formats.field_text,
         "loads": orjson.loads,
         "n": spec.neutralise,
-        "fmt": spec.date_format,
-        "tz": spec.timezone,
         "names": tuple(field_names),
     }
     # The source holds only column positions and the fixed expressions above, never data.
