@@ -46,6 +46,7 @@ CONTACTS = 20_000
 TARGET_SHARE = 2.50
 TARGET_SQLITE_RATE = 100_000
 TARGET_RSS_MB = 200
+TARGET_GROWTH = 5.5  # 5x the rows
 BODY = {
     "exportType": "activities",
     "delimiter": ",",
@@ -81,8 +82,8 @@ def _contacts(account_id: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _activities(contact_ids: list[str], account_id: str, n: int) -> Any:
-    rng = random.Random(7)
+def _activities(contact_ids: list[str], account_id: str, n: int, seed: int = 7) -> Any:
+    rng = random.Random(seed)
     span = (TO - FROM).total_seconds()
     now = datetime.now(UTC)
     for i in range(n):
@@ -162,8 +163,27 @@ def fill_postgres(url: str, rows: int) -> str:
         with cur.copy(f"COPY activities ({', '.join(ACTIVITY_COLUMNS)}) FROM STDIN") as copy:
             for row in _activities([c[0] for c in contacts], account_id, rows):
                 copy.write_row(row)
-        cur.execute("ANALYZE")
+    _settle(plain)
     return account_id
+
+
+def _settle(plain_url: str) -> None:
+    # Vacuumed and analysed before timing, so that no round shares the machine with autovacuum
+    # and every size is measured in the same state.
+    with psycopg.connect(plain_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def grow_postgres(url: str, account_id: str, rows: int) -> None:
+    """``rows`` more activities of the same contacts, in the same window."""
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn, conn.cursor() as cur:
+        cur.execute("SELECT id FROM contacts WHERE account_id = %s ORDER BY id", (account_id,))
+        contact_ids = [r[0] for r in cur.fetchall()]
+        with cur.copy(f"COPY activities ({', '.join(ACTIVITY_COLUMNS)}) FROM STDIN") as copy:
+            for row in _activities(contact_ids, account_id, rows, seed=11):
+                copy.write_row(row)
+    _settle(plain)
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -294,11 +314,32 @@ def check_zip(path: str, rows: int) -> None:
     assert lines == rows + 1, (lines, rows)
 
 
+def _growth(
+    url: str, tmp: str, account: str, rows: int, factor: int, seconds: float, peak: float
+) -> None:
+    """The same export with ``factor`` times the rows: its time beside ``factor`` times the
+    first's, and its peak RSS beside the first's."""
+    t0 = time.perf_counter()
+    grow_postgres(url, account, rows * (factor - 1))
+    print(f"  grown to {rows * factor:,} activities in {time.perf_counter() - t0:.1f} s")
+    got = run_child(url, tmp, account)
+    check_zip(got["path"], rows * factor)
+    ratio = got["seconds"] / seconds
+    print(
+        f"  growth: {rows * factor:,} rows in {got['seconds']:.2f} s = {ratio:.2f}x the time of "
+        f"{rows:,} (target <= {TARGET_GROWTH:.1f}x) "
+        f"{'OK' if ratio <= TARGET_GROWTH else 'MISSED'}; "
+        f"peak RSS {got['peak_mb']:.0f} MB against {peak:.0f} MB "
+        f"({'flat' if got['peak_mb'] <= peak * 1.2 else 'GROWING'})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--growth", type=int, default=5, help="then N times the rows (0: skip)")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -319,7 +360,7 @@ def main() -> None:
                 f"PostgreSQL: {args.rows:,} activities loaded with COPY in "
                 f"{time.perf_counter() - t0:.1f} s"
             )
-            shares, peaks = [], []
+            shares, peaks, times = [], [], []
             for round_no in range(1, args.rounds + 1):
                 # Paired rounds: the reference and the job back to back, so that a slower
                 # moment of the machine weighs on both.
@@ -330,6 +371,7 @@ def main() -> None:
                 rate = args.rows / got["seconds"]
                 shares.append(rate / ref_rate)
                 peaks.append(got["peak_mb"])
+                times.append(got["seconds"])
                 print(
                     f"  round {round_no}: reference psql COPY | gzip -1 {ref_s:6.2f} s "
                     f"{ref_rate:>9,.0f} rows/s {ref_bytes / 1e6:5.1f} MB; brandkit export job "
@@ -337,6 +379,7 @@ def main() -> None:
                     f"{got['zip_bytes'] / 1e6:5.1f} MB = {shares[-1]:.0%}"
                 )
             share, peak = statistics.median(shares), max(peaks)
+            seconds = statistics.median(times)
             print(
                 f"  median of {args.rounds} rounds: {share:.0%} of the reference "
                 f"(target >= {TARGET_SHARE:.0%}) {'OK' if share >= TARGET_SHARE else 'MISSED'}"
@@ -345,6 +388,8 @@ def main() -> None:
                 f"  peak RSS of the exporting process: {peak:.0f} MB "
                 f"(target < {TARGET_RSS_MB} MB) {'OK' if peak < TARGET_RSS_MB else 'MISSED'}"
             )
+            if args.growth > 1:
+                _growth(pg_url, tmp, account, args.rows, args.growth, seconds, peak)
     finally:
         with psycopg.connect(admin_plain, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
