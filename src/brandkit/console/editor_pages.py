@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from brandkit.config import Settings
 from brandkit.console import calls
 from brandkit.console.auth import Caller, Form, SignedIn
 from brandkit.console.pages import SECURITY_HEADERS, page, redirect
@@ -234,7 +233,11 @@ def save(
         changes = _changes(doc, fields)
         if not any(changes.values()):
             raise InvalidInput("Nothing was changed")
-        request_id = _start(session, caller, request, settings, variant, changes)
+        storage = request.app.state.storage
+        editor = settings.editor_base_url
+        request_id = edits.start_edit(
+            session, caller.principal, variant, doc, changes, storage, editor
+        )
     except BrandkitError as exc:
         return _editor(session, caller, request, variant, doc, status=exc.status, failure=exc)
     return redirect(f"/console/requests/{request_id}")
@@ -257,22 +260,9 @@ def preview(
     storage = request.app.state.storage
     try:
         variant = edits.editable(session, checked.principal, variant_id)
-        changes = _changes(edits.document_of(variant, storage), fields)
-        picture = edits.preview(session, checked.principal, variant_id, changes, storage)
+        doc = edits.document_of(variant, storage)
+        changes = _changes(doc, fields)
+        picture = edits.preview(session, checked.principal, variant, doc, changes, storage)
     except BrandkitError as exc:
         return calls.failure(exc)
     return Response(encode(picture, "jpg"), media_type="image/jpeg", headers=SECURITY_HEADERS)
-
-
-def _start(
-    session: Session,
-    caller: Caller,
-    request: Request,
-    settings: Settings,
-    variant: Variant,
-    changes: dict[str, Any],
-) -> str:
-    storage = request.app.state.storage
-    return edits.start_edit(
-        session, caller.principal, variant.id, changes, storage, settings.editor_base_url
-    )

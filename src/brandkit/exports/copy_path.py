@@ -98,7 +98,8 @@ def _select(spec: ExportSpec, columns: sql.Composable) -> sql.Composed:
 
 
 def select_rows(spec: ExportSpec, field_names: list[str]) -> sql.Composed:
-    """The export's cells as columns, in header order (what COPY ... CSV would write)."""
+    """The export's cells as columns, in header order: what bench/exports.py hands to
+    ``psql COPY ... CSV`` as its reference, the same rows formatted the same way."""
     return _select(spec, sql.SQL(", ").join(_cells(spec, field_names)))
 
 

@@ -100,22 +100,20 @@ def resolve(
 def _applied(
     session: Session,
     principal: Principal,
-    variant_id: str,
+    variant: Variant,
+    doc: Document,
     changes: dict[str, Any],
     storage: Storage,
-) -> tuple[Variant, Edit, Document]:
-    """The variant, the edit, and its document with the edit applied; a refused edit is a 422
-    naming the layer."""
+) -> tuple[Edit, Document]:
+    """The edit, and ``doc`` with it applied; a refused edit is a 422 naming the layer."""
     if sum(len(changes.get(k) or {}) for k in KINDS) > MAX_EDITS:
         raise invalid("edits", f"at most {MAX_EDITS} changes at once")
-    variant = editable(session, principal, variant_id)
-    doc = document_of(variant, storage)
     edit = resolve(session, principal, variant.user_id, changes, storage)
     try:
         edited = apply(doc, edit, ensure_faces(session, storage, doc))
     except EditRefused as exc:
         raise invalid("edits", str(exc)) from None
-    return variant, edit, edited
+    return edit, edited
 
 
 def picture(doc: Document, storage: Storage) -> Image.Image:
@@ -131,28 +129,32 @@ def picture(doc: Document, storage: Storage) -> Image.Image:
 def preview(
     session: Session,
     principal: Principal,
-    variant_id: str,
+    variant: Variant,
+    doc: Document,
     changes: dict[str, Any],
     storage: Storage,
 ) -> Image.Image:
     """What Save would make of these changes, drawn now and stored nowhere: the editor's live
-    preview, through the same checks, fitting and drawing as the saved edit."""
-    _, _, edited = _applied(session, principal, variant_id, changes, storage)
+    preview, through the same checks, fitting and drawing as the saved edit. ``variant`` is
+    one ``editable`` answered, ``doc`` its document."""
+    _, edited = _applied(session, principal, variant, doc, changes, storage)
     return picture(edited, storage)
 
 
 def start_edit(
     session: Session,
     principal: Principal,
-    variant_id: str,
+    variant: Variant,
+    doc: Document,
     changes: dict[str, Any],
     storage: Storage,
     editor_base_url: str,
 ) -> str:
     """Check the edit against the document now (a refused edit is a 422 naming the layer), then
-    queue its rendering; the request's id. ``changes``: texts, colors, boxes, fonts (font ids)
-    and images (mIds), each by layer id."""
-    variant, edit, _ = _applied(session, principal, variant_id, changes, storage)
+    queue its rendering; the request's id. ``variant`` is one ``editable`` answered, ``doc`` its
+    document; ``changes``: texts, colors, boxes, fonts (font ids) and images (mIds), each by
+    layer id."""
+    edit, _ = _applied(session, principal, variant, doc, changes, storage)
     now = utcnow()
     params: dict[str, Any] = {"variantId": variant.id, "edit": asdict(edit)}
     request = requests.create(
