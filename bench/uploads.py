@@ -5,7 +5,10 @@
 1. Signing: ``presign_put`` of the local backend (HMAC) and of the s3 backend (SigV4 query
    signing, no network), in a loop. Target: >= 5,000 URLs/s each.
 2. The endpoint: ``files/get-presigned-url`` served by uvicorn in its own process (SQLite, one row
-   per URL), driven by ``bench._loadgen`` in another process. Reported beside the target.
+   per URL), driven by ``bench._loadgen`` in another process, beside a bare Starlette endpoint
+   (``reference_app``) that does the same key lookup, insert and signing on the same kind of
+   database under the same uvicorn settings, at 1 and 16 connections, in paired rounds.
+   Target: Brandkit >= 60% of the reference's req/s at each, p99 printed.
 3. Upload: a body of ``UPLOAD_MB`` PUT over loopback HTTP to the local backend (uvicorn in its own
    process), against writing the same bytes to a file in the same directory, in the same run.
    The upload is durable before it answers 200 (a 200 means stored, as from S3), so the plain
@@ -30,13 +33,22 @@ from typing import Any
 
 import httpx
 import orjson
+from sqlalchemy import insert
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from brandkit.accounts import service as accounts
+from brandkit.accounts.repository import AccountsRepository
+from brandkit.accounts.tokens import secret_matches
 from brandkit.config import Settings
-from brandkit.db import make_engine, make_sessionmaker, transaction
+from brandkit.db import make_engine, make_sessionmaker, transaction, utcnow
 from brandkit.migrate import upgrade
 from brandkit.storage.local import LocalStorage
 from brandkit.storage.s3 import S3Storage
+from brandkit.uploads.models import Upload
 
 SIGN_COUNT = 20_000
 TARGET_URLS_PER_S = 5_000
@@ -48,6 +60,70 @@ ROUNDS = 7
 CONNECTIONS = (1, 16)
 WARMUP_S = 1.0
 MEASURE_S = 5.0
+PRESIGN_ROUNDS = 5
+TARGET_PRESIGN_SHARE = 0.60
+SERVE_ENV = "BRANDKIT_BENCH_UPLOADS_APP"
+
+
+def reference_app() -> Starlette:
+    """The presign without a framework: read the JSON, look the key up and check its secret,
+    insert the upload's row in a write transaction, sign the URL, answer the same JSON."""
+    from datetime import timedelta
+
+    settings = Settings()
+    engine = make_engine(settings.effective_database_url)
+    sessions = make_sessionmaker(engine)
+    storage = LocalStorage(
+        settings.data_dir / "files", settings.public_base_url, settings.signing_key
+    )
+
+    def presign(token: str, body: dict[str, Any]) -> bytes:
+        key_id, _, secret = token.partition(":")
+        ext = body["extension"]
+        content_type = "image/png"
+        file_name = f"{secrets.token_urlsafe(16)}.{ext}"
+        key = "uploads/" + file_name
+        now = utcnow()
+        with transaction(sessions, write=True) as session:
+            row = AccountsRepository(session).key_for_auth(key_id)
+            if row is None or not secret_matches(secret, row.secret_hash):
+                raise PermissionError
+            session.execute(
+                insert(Upload).values(
+                    key=key,
+                    account_id=row.account_id,
+                    user_id=row.user_id,
+                    media_type=body["type"],
+                    extension=ext,
+                    content_type=content_type,
+                    max_bytes=settings.upload_max_bytes,
+                    brand_id=None,
+                    expires_at=now + timedelta(seconds=300),
+                    created_at=now,
+                )
+            )
+        url = storage.presign_put(key, content_type, settings.upload_max_bytes, 300)
+        return orjson.dumps(
+            {
+                "status": 200,
+                "body": {
+                    "uploadUrl": url,
+                    "method": "PUT",
+                    "headers": {"Content-Type": content_type},
+                    "expiresIn": 300,
+                    "fileName": file_name,
+                },
+            }
+        )
+
+    async def endpoint(request: Request) -> Response:
+        body = orjson.loads(await request.body())
+        token = request.headers.get("sivi-api-key", "")
+        return Response(
+            await run_in_threadpool(presign, token, body), media_type="application/json"
+        )
+
+    return Starlette(routes=[Route("/files/get-presigned-url", endpoint, methods=["POST"])])
 
 
 def _key() -> str:
@@ -70,8 +146,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data_dir: Path) -> Iterator[tuple[int, str]]:
-    """Brandkit under uvicorn in its own process, with a fresh SQLite database and a key."""
+def server(data_dir: Path, kind: str = "brandkit") -> Iterator[tuple[int, str]]:
+    """Brandkit (or ``reference_app``) under uvicorn in its own process, with a fresh SQLite
+    database and a key."""
     port = _free_port()
     database_url = f"sqlite:///{data_dir / 'bench.db'}"
     engine = make_engine(database_url)
@@ -91,16 +168,18 @@ def server(data_dir: Path) -> Iterator[tuple[int, str]]:
         "BRANDKIT_UPLOAD_MAX_BYTES": str((UPLOAD_MB + 1) << 20),
         "BRANDKIT_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "uvicorn", "brandkit.app:create_app", "--factory"]
+    app = "brandkit.app:create_app" if kind == "brandkit" else "bench.uploads:reference_app"
+    # The same uvicorn settings for both (its defaults: uvloop and httptools where installed).
+    command = [sys.executable, "-m", "uvicorn", app, "--factory"]
     command += ["--port", str(port), "--no-access-log", "--log-level", "warning"]
     process = subprocess.Popen(command, env=env)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.1)
@@ -127,6 +206,30 @@ def endpoint_rate(port: int, token: str, connections: int) -> dict[str, Any]:
         "errors": result["errors"],
         "p99": latencies[int(len(latencies) * 0.99) - 1 if len(latencies) > 1 else 0],
     }
+
+
+def presign_pairs(connections: int) -> None:
+    """Paired rounds, Brandkit and the reference back to back, each on a fresh database; the
+    verdict is the median pair's share."""
+    pairs = []
+    for i in range(PRESIGN_ROUNDS):
+        pair: dict[str, dict[str, Any]] = {}
+        for kind in ("reference", "brandkit") if i % 2 == 0 else ("brandkit", "reference"):
+            with tempfile.TemporaryDirectory() as tmp, server(Path(tmp), kind) as (port, token):
+                pair[kind] = endpoint_rate(port, token, connections)
+                if pair[kind]["errors"]:
+                    raise RuntimeError(f"{kind} answered errors: {pair[kind]}")
+        pairs.append(pair)
+    pairs.sort(key=lambda p: p["brandkit"]["rps"] / p["reference"]["rps"])
+    median = pairs[len(pairs) // 2]
+    ours, ref = median["brandkit"], median["reference"]
+    share = ours["rps"] / ref["rps"]
+    shares = ", ".join(f"{p['brandkit']['rps'] / p['reference']['rps']:.0%}" for p in pairs)
+    print(f"files/get-presigned-url, {connections} connections, {PRESIGN_ROUNDS} pairs ({shares}):")
+    for name, r in (("reference (bare Starlette)", ref), ("brandkit", ours)):
+        print(f"  {name:28s} {r['rps']:7,.0f} req/s   p99 {r['p99']:7.1f} ms")
+    verdict = "ok" if share >= TARGET_PRESIGN_SHARE else "MISSED"
+    print(f"  brandkit / reference = {share:.0%} (target >= {TARGET_PRESIGN_SHARE:.0%}) {verdict}")
 
 
 def _body() -> Iterator[bytes]:
@@ -182,14 +285,9 @@ def main() -> None:
     local_rate, s3_rate = sign_rate(local.presign_put), sign_rate(s3.presign_put)
     print(f"sign, local (HMAC):   {local_rate:>10,.0f} URLs/s   target >= {TARGET_URLS_PER_S:,}")
     print(f"sign, s3 (SigV4):     {s3_rate:>10,.0f} URLs/s   target >= {TARGET_URLS_PER_S:,}")
+    for connections in CONNECTIONS:
+        presign_pairs(connections)
     with tempfile.TemporaryDirectory() as tmp, server(Path(tmp)) as (port, token):
-        for connections in CONNECTIONS:
-            rate = endpoint_rate(port, token, connections)
-            print(
-                f"endpoint files/get-presigned-url, {connections:>2} connections: "
-                f"{rate['rps']:>6,.0f} req/s (p99 {rate['p99']:.1f} ms, {rate['errors']} errors; "
-                "one process, SQLite, a row per URL)"
-            )
         # Alternated, so none gets a warmer page cache; the disk's speed drifts between rounds,
         # so each round's upload is judged against that round's plain write, and the median
         # round is reported.

@@ -175,17 +175,8 @@ def _font_label(name: str, style: str) -> str:
 
 
 def _media_options(session: Session, caller: Caller, variant: Variant) -> list[tuple[str, str]]:
-    rows = MediaRepository(session).page(
-        account_id=caller.principal.account_id,
-        user_id=variant.user_id,
-        system="USER",
-        media_type=None,
-        sub_type=None,
-        media_id=None,
-        brand_id=None,
-        after=None,
-        ascending=False,
-        limit=100,
+    rows = MediaRepository(session).latest_uploads(
+        caller.principal.account_id, variant.user_id, limit=100
     )
     return [(m.id, f"{m.media_type} {m.id}") for m in rows if m.width]
 

@@ -7,12 +7,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, String, bindparam, cast, literal_column, select
 from sqlalchemy.orm import Session
 
 from brandkit.db import AnyRow
 from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant, VariantDownload
 from brandkit.dialects import dialect_of
+from brandkit.kit.json_rows import RowJson, embedded, public_url
 from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
 
@@ -25,6 +26,25 @@ VARIANT_COLUMNS = (
     Variant.created_at,
 )
 
+# The parameter carrying what an editor link puts before the variant id (``VariantLinks``).
+EDIT_LINK_BASE = "variant_edit_base"
+# A variant as get-design-variants and export-data write it (``VariantLinks.render`` in SQL).
+VARIANT_JSON = RowJson(
+    variantImageUrl=public_url(Variant.storage_key),
+    variantEditLink=cast(bindparam(EDIT_LINK_BASE, type_=String()), String()).concat(
+        Variant.id.concat(literal_column("'/independent-design-editor?type=edited'"))
+    ),
+    variantId=Variant.id,
+    variantType=Variant.variant_type,
+    variantWidth=Variant.width,
+    variantHeight=Variant.height,
+)
+EXPORTED_MEDIA_JSON = RowJson(url=public_url(Media.storage_key), type=Media.media_type)
+EXPORTED_CONTENT_JSON = RowJson(
+    title=ContentSnippet.title,
+    subtitle=ContentSnippet.subtitle,
+    bulletlist=embedded(ContentSnippet.bulletlist),
+)
 
 VARIANT_ID_LENGTH = 11
 VARIANTS = Keyset(Variant.created_at, Variant.id)
@@ -46,7 +66,7 @@ def _variant_page_query(
 ) -> Select[*tuple[Any, ...]]:
     """One prebuilt statement per shape, values bound at execution: building the expression
     and adapting a cached compilation to a new one cost more than the query itself."""
-    query = select(*VARIANT_COLUMNS).where(
+    query = select(*VARIANT_JSON.columns(), *VARIANTS.position_columns()).where(
         _OWNER_COLUMNS[owner] == bindparam("owner_id"),
         Variant.account_id == bindparam("account_id"),
     )
@@ -121,7 +141,10 @@ class DesignsRepository:
         variant_type: str | None,
         after: Position | None,
         limit: int,
+        presented: dict[str, object],
     ) -> Sequence[AnyRow]:
+        """Rows of ``VARIANT_JSON`` and the keyset position; ``presented`` binds the JSON's
+        parameters (``VariantLinks.params``)."""
         query = _variant_page_query(
             owner, user_id is not None, variant_type is not None, after is not None
         )
@@ -131,6 +154,7 @@ class DesignsRepository:
             "user_id": user_id,
             "variant_type": variant_type,
             "limit": limit,
+            **presented,
         }
         if after is not None:
             params.update(VARIANTS.bind(after))
@@ -145,11 +169,13 @@ class DesignsRepository:
         end: datetime,
         after: Position | None,
         limit: int,
+        presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(*VARIANT_COLUMNS).where(
+        query = select(*VARIANT_JSON.columns(), *VARIANTS.position_columns()).where(
             Variant.user_id == user_id, Variant.created_at.between(start, end)
         )
-        return self.session.execute(VARIANTS.seek(query, after, descending=True).limit(limit)).all()
+        query = VARIANTS.seek(query, after, descending=True).limit(limit)
+        return self.session.connection().execute(query, presented).all()
 
     def user_media(
         self,
@@ -158,14 +184,16 @@ class DesignsRepository:
         end: datetime,
         after: Position | None,
         limit: int,
+        presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(Media.id, Media.storage_key, Media.media_type, Media.created_at).where(
+        query = select(*EXPORTED_MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
             Media.user_id == user_id,
             Media.system == "USER",
             Media.deleted_at.is_(None),
             Media.created_at.between(start, end),
         )
-        return self.session.execute(MEDIA.seek(query, after, descending=True).limit(limit)).all()
+        query = MEDIA.seek(query, after, descending=True).limit(limit)
+        return self.session.connection().execute(query, presented).all()
 
     def user_content(
         self,
@@ -174,12 +202,10 @@ class DesignsRepository:
         end: datetime,
         after: Position | None,
         limit: int,
+        presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(
-            ContentSnippet.id,
-            ContentSnippet.title,
-            ContentSnippet.subtitle,
-            ContentSnippet.bulletlist,
-            ContentSnippet.created_at,
-        ).where(ContentSnippet.user_id == user_id, ContentSnippet.created_at.between(start, end))
-        return self.session.execute(CONTENT.seek(query, after, descending=True).limit(limit)).all()
+        query = select(*EXPORTED_CONTENT_JSON.columns(), *CONTENT.position_columns()).where(
+            ContentSnippet.user_id == user_id, ContentSnippet.created_at.between(start, end)
+        )
+        query = CONTENT.seek(query, after, descending=True).limit(limit)
+        return self.session.connection().execute(query, presented).all()

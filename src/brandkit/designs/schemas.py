@@ -4,6 +4,7 @@ from typing import Annotated, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
+from brandkit.kit.json_rows import JsonArray
 from brandkit.kit.params import Number, RequestModel, Str
 
 Cursor = Annotated[
@@ -92,7 +93,7 @@ class Variation(TypedDict):
 
 class VariantsPage(TypedDict):
     designId: str
-    variations: list[Variation]
+    variations: JsonArray[Variation]
     cursor: str | None
     nextPage: bool
 

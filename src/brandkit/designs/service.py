@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,17 +14,27 @@ from brandkit.accounts.auth import Principal
 from brandkit.accounts.models import User
 from brandkit.accounts.repository import AccountsRepository
 from brandkit.db import AnyRow, utcnow
-from brandkit.designs.repository import CONTENT, MEDIA, VARIANTS, DesignsRepository, OwnerKind
+from brandkit.designs.models import Variant
+from brandkit.designs.repository import (
+    CONTENT,
+    EDIT_LINK_BASE,
+    EXPORTED_CONTENT_JSON,
+    EXPORTED_MEDIA_JSON,
+    MEDIA,
+    VARIANT_JSON,
+    VARIANTS,
+    DesignsRepository,
+    OwnerKind,
+)
 from brandkit.designs.schemas import (
     ExportDataRequest,
-    ExportedContent,
-    ExportedMedia,
     GetDesignVariantsRequest,
     VariantsPage,
     Variation,
 )
 from brandkit.kit.cursors import decode_cursor, encode_cursor
 from brandkit.kit.errors import BadRequest, invalid
+from brandkit.kit.json_rows import RowJson
 from brandkit.kit.pagination import Keyset, Pager, Position
 from brandkit.kit.timeparse import from_unix
 from brandkit.storage.base import Storage
@@ -39,7 +49,14 @@ class VariantLinks:
     storage: Storage
     editor_base_url: str
 
-    def render(self, row: AnyRow) -> Variation:
+    def params(self) -> dict[str, object]:
+        """The parameters of ``VARIANT_JSON``: how this server writes the same links in SQL."""
+        return {
+            **VARIANT_JSON.params(self.storage),
+            EDIT_LINK_BASE: f"{self.editor_base_url.rstrip('/')}/#/variant/",
+        }
+
+    def render(self, row: AnyRow | Variant) -> Variation:
         return {
             "variantImageUrl": self.storage.public_url(row.storage_key),
             "variantEditLink": f"{self.editor_base_url.rstrip('/')}/#/variant/{row.id}"
@@ -126,6 +143,7 @@ def get_design_variants(
         variant_type=variant_type,
         after=after,
         limit=request.limit + 1,
+        presented=out.links.params(),
     )
     if (
         not rows
@@ -134,10 +152,12 @@ def get_design_variants(
         and designs.design(principal.account_id, request.designId) is None
     ):
         raise BadRequest("Design does not exist")
-    page, cursor = pager.page(rows, request.limit)
+    variations, cursor = pager.json_page(
+        rows, request.limit, VARIANT_JSON, out.links.storage, session.get_bind().dialect
+    )
     return {
         "designId": decided,
-        "variations": [out.links.render(row) for row in page],
+        "variations": variations,
         "cursor": cursor,
         "nextPage": cursor is not None,
     }
@@ -155,7 +175,9 @@ def export_window(request: ExportDataRequest, now: datetime) -> tuple[datetime, 
     return start, end
 
 
-Fetch = Callable[[str, datetime, datetime, "Position | None", int], Sequence[AnyRow]]
+Fetch = Callable[
+    [str, datetime, datetime, "Position | None", int, dict[str, object]], Sequence[AnyRow]
+]
 
 
 def export_data(
@@ -167,23 +189,13 @@ def export_data(
     start, end = export_window(request, utcnow())
     user: User = accounts.find_user(session, principal.account_id, request.abstractUserId)
     repo = DesignsRepository(session)
-    kinds: dict[str, tuple[Fetch, Keyset, Callable[[AnyRow], Mapping[str, Any]]]] = {
-        "variants": (repo.user_variants, VARIANTS, out.links.render),
-        "media": (
-            repo.user_media,
-            MEDIA,
-            lambda r: ExportedMedia(
-                url=out.links.storage.public_url(r.storage_key), type=r.media_type
-            ),
-        ),
-        "content": (
-            repo.user_content,
-            CONTENT,
-            lambda r: ExportedContent(
-                title=r.title, subtitle=r.subtitle, bulletlist=list(r.bulletlist)
-            ),
-        ),
+    kinds: dict[str, tuple[Fetch, Keyset, RowJson]] = {
+        "variants": (repo.user_variants, VARIANTS, VARIANT_JSON),
+        "media": (repo.user_media, MEDIA, EXPORTED_MEDIA_JSON),
+        "content": (repo.user_content, CONTENT, EXPORTED_CONTENT_JSON),
     }
+    presented = out.links.params()
+    dialect = session.get_bind().dialect
     wanted = ["variants"] if request.exportType == "designs" else list(kinds)
     # The cursor holds, per kind, the last position served, or None once that kind is complete.
     context = f"export-data:{principal.account_id}:{user.id}:{start}:{end}:{request.exportType}"
@@ -201,12 +213,14 @@ def export_data(
         if position is None:
             next_state[kind] = None
             continue
-        fetch, keyset, render = kinds[kind]
+        fetch, keyset, shape = kinds[kind]
         after = keyset.position_from(position) if position else None
         cap = EXPORT_CAPS[kind]
-        rows = fetch(user.id, start, end, after, cap + 1)
-        body[kind] = [render(row) for row in rows[:cap]]
-        next_state[kind] = keyset.position_of(rows[cap - 1]) if len(rows) > cap else None
+        rows = fetch(user.id, start, end, after, cap + 1, presented)
+        body[kind] = shape.items(rows[:cap], out.links.storage)
+        next_state[kind] = (
+            keyset.position_of_raw(rows[cap - 1], dialect) if len(rows) > cap else None
+        )
     more = any(position is not None for position in next_state.values())
     body["next"] = 1 if more else 0
     if more:

@@ -14,12 +14,15 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 import orjson
-from sqlalchemy import Integer, bindparam, tuple_
+from sqlalchemy import Dialect, Integer, bindparam, tuple_, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.types import NullType
 
 from brandkit.db import AnySelect
 from brandkit.kit.cursors import decode_cursor, encode_cursor, time_from_position, time_position
 from brandkit.kit.errors import invalid
+from brandkit.kit.json_rows import JsonArray, PublicUrls, RowJson
 
 T = TypeVar("T")
 # The sort value and id of the last row served.
@@ -68,6 +71,21 @@ class Keyset:
             return query.order_by(self.sort.desc(), self.id.desc())
         return query.order_by(self.sort.asc(), self.id.asc())
 
+    def position_columns(self) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+        """The sort value and id as the driver reads them, for rows whose other columns are
+        JSON (``RowJson``): only the last row of a page is ever converted (``position_of_raw``)."""
+        return (
+            type_coerce(self.sort, NullType()).label("position_sort"),
+            type_coerce(self.id, NullType()).label("position_id"),
+        )
+
+    def position_of_raw(self, row: Any, dialect: Dialect) -> list[Any]:
+        convert = self.sort.type.dialect_impl(dialect).result_processor(dialect, None)
+        value = row.position_sort if convert is None else convert(row.position_sort)
+        if self.kind == "time":
+            return time_position(value, row.position_id)
+        return [value, row.position_id]
+
     def position_of(self, row: Any) -> list[Any]:
         """The cursor position of a row (an ORM object or a row of columns, read by name)."""
         value, row_id = getattr(row, self.sort.key), getattr(row, self.id.key)
@@ -114,6 +132,18 @@ class Pager:
             return rows, None
         page = rows[:limit]
         return page, self.cursor_after(page[-1])
+
+    def json_page(
+        self, rows: Sequence[Any], limit: int, shape: RowJson, storage: PublicUrls, dialect: Dialect
+    ) -> tuple[JsonArray[Any], str | None]:
+        """``page`` of rows selected as ``shape.columns()`` and the keyset's
+        ``position_columns()``: the page as JSON, and the next page's cursor."""
+        page = rows[:limit]
+        cursor = None
+        if len(rows) > limit:
+            position = self.keyset.position_of_raw(page[-1], dialect)
+            cursor = encode_cursor(self.key, self.context, position)
+        return shape.items(page, storage), cursor
 
     def cursor_after(self, row: Any) -> str:
         return encode_cursor(self.key, self.context, self.keyset.position_of(row))

@@ -8,12 +8,14 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from brandkit.kit.json_rows import json_default
+
 
 class JSONBytes(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return orjson.dumps(content, default=json_default)
 
 
 def envelope(

@@ -4,14 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from brandkit.db import AnyRow
+from brandkit.kit.json_rows import RowJson, public_url, unix_seconds, with_defaults
 from brandkit.kit.pagination import Keyset, Position
 from brandkit.media.models import Media
 
 MEDIA = Keyset(Media.created_at, Media.id)
+
+# What a media resource's meta holds where the stored meta says nothing.
+DEFAULT_META: dict[str, Any] = {
+    "touchPosition": {
+        "left": False,
+        "right": False,
+        "bottom": False,
+        "top": False,
+        "center": False,
+    },
+    "imagePreference": {"crop": None, "removeBg": None, "enhancement": None},
+    "hueRotations": [],
+    "logoStyle": [],
+}
+
+# A media resource as media/get writes it (``service.render_media`` in SQL).
+MEDIA_JSON = RowJson(
+    mId=Media.id,
+    bId=Media.brand_id,
+    type=Media.media_type,
+    subType=Media.sub_type,
+    system=Media.system,
+    url=public_url(Media.storage_key),
+    createdOn=unix_seconds(Media.created_at),
+    meta=with_defaults(Media.meta, DEFAULT_META),
+)
 
 
 class MediaRepository:
@@ -31,8 +60,13 @@ class MediaRepository:
         after: Position | None,
         ascending: bool,
         limit: int,
-    ) -> Sequence[Media]:
-        query = select(Media).where(Media.deleted_at.is_(None), Media.system == system)
+        presented: dict[str, object],
+    ) -> Sequence[AnyRow]:
+        """Rows of ``MEDIA_JSON`` and the keyset position; ``presented`` binds the JSON's
+        parameters (``RowJson.params``)."""
+        query = select(*MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
+            Media.deleted_at.is_(None), Media.system == system
+        )
         if system == "SYSTEM":
             # Built-in stock is shared (account null); an account may also carry its own.
             query = query.where(or_(Media.account_id.is_(None), Media.account_id == account_id))
@@ -47,7 +81,12 @@ class MediaRepository:
         if brand_id is not None:
             query = query.where(Media.brand_id == brand_id)
         query = MEDIA.seek(query, after, descending=not ascending)
-        return self.session.scalars(query.limit(limit)).all()
+        return self.session.connection().execute(query.limit(limit), presented).all()
+
+    def latest_uploads(self, account_id: str, user_id: str, limit: int) -> Sequence[Media]:
+        """A user's live uploaded media, newest first (the editor's image choices)."""
+        query = select(Media).where(*self._owned(account_id, user_id))
+        return self.session.scalars(MEDIA.seek(query, None, descending=True).limit(limit)).all()
 
     def add(self, media: Media) -> None:
         self.session.add(media)

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, Strict
 
+from brandkit.kit.json_rows import JsonArray
 from brandkit.kit.params import RequestModel, Str
 
 MediaType = Literal[
@@ -158,7 +159,7 @@ class MediaResource(TypedDict):
 
 
 class MediaPage(TypedDict):
-    media: list[MediaResource]
+    media: JsonArray[MediaResource]
     cursor: str | None
 
 

@@ -19,7 +19,7 @@ from brandkit.kit.pagination import Pager
 from brandkit.kit.timeparse import to_unix
 from brandkit.media.content import Checked, check_file, sniff_extension
 from brandkit.media.models import Media
-from brandkit.media.repository import MEDIA, MediaRepository
+from brandkit.media.repository import DEFAULT_META, MEDIA, MEDIA_JSON, MediaRepository
 from brandkit.media.schemas import (
     CreateMediaRequest,
     Deleted,
@@ -37,19 +37,6 @@ from brandkit.uploads import service as uploads
 
 PAIR_MESSAGE = "Invalid type and subType combination"
 EITHER_MESSAGE = "Either url or uploadUrl is required"
-
-DEFAULT_META: dict[str, Any] = {
-    "touchPosition": {
-        "left": False,
-        "right": False,
-        "bottom": False,
-        "top": False,
-        "center": False,
-    },
-    "imagePreference": {"crop": None, "removeBg": None, "enhancement": None},
-    "hueRotations": [],
-    "logoStyle": [],
-}
 
 
 def render_media(media: Media, storage: Storage) -> MediaResource:
@@ -102,9 +89,12 @@ def list_media(
         after=after,
         ascending=ascending,
         limit=request.limit + 1,
+        presented=MEDIA_JSON.params(storage),
     )
-    page, cursor = pager.page(rows, request.limit)
-    return {"media": [render_media(m, storage) for m in page], "cursor": cursor}
+    media, cursor = pager.json_page(
+        rows, request.limit, MEDIA_JSON, storage, session.get_bind().dialect
+    )
+    return {"media": media, "cursor": cursor}
 
 
 def create_media(

@@ -84,6 +84,11 @@ class Storage(Protocol):
         """A URL that serves the object to anyone holding it (keys are unguessable)."""
         ...
 
+    def public_url_prefix(self) -> str | None:
+        """What ``public_url`` puts before a key made only of characters a URL path keeps as
+        they are (so SQL can write such URLs), or None when each URL is signed."""
+        ...
+
     def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
         """A URL where the store itself serves the object as a download named ``file_name``, or
         None when the store cannot, and Brandkit serves it from ``local_path``."""

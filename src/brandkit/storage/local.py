@@ -133,6 +133,9 @@ class LocalStorage:
     def public_url(self, key: str) -> str:
         return f"{self._files_base}/{quote(key)}"
 
+    def public_url_prefix(self) -> str | None:
+        return f"{self._files_base}/"
+
     def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
         # Brandkit serves local files itself, behind a URL signed by the caller's domain.
         return None

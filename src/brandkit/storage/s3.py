@@ -135,6 +135,9 @@ class S3Storage:
             return f"{self.public_base_url}/{quote(key)}"
         return self._presigner.get(key, _GET_URL_SECONDS)
 
+    def public_url_prefix(self) -> str | None:
+        return f"{self.public_base_url}/" if self.public_base_url else None
+
     def download_url(self, key: str, expires_in: int, file_name: str) -> str | None:
         """A presigned GET that makes browsers save the object as ``file_name``."""
         disposition = f'attachment; filename="{file_name}"'
