@@ -440,7 +440,7 @@ def grow(url: str, design_id: str) -> float:
             text(
                 "INSERT INTO variants (id, account_id, design_id, user_id, workspace_id,"
                 " variant_type, storage_key, width, height, meta, created_at)"
-                " SELECT 'g' || substr(md5(i::text), 1, 10), v.account_id, v.design_id,"
+                " SELECT 'g' || lpad(to_hex(i), 10, '0'), v.account_id, v.design_id,"
                 " v.user_id, v.workspace_id, v.variant_type,"
                 " 'variants/grown/' || i || '.jpg', 1080, 1080, '{}',"
                 " v.created_at - make_interval(secs => i)"

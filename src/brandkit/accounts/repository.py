@@ -30,6 +30,17 @@ _KEY_FOR_AUTH = select(
     ApiKey.revoked_at,
 ).where(ApiKey.id == bindparam("key_id"))
 
+# Most requests ask for their acting user once (accounts.service.acting_user).
+_LIVE_USER = select(User).where(
+    User.id == bindparam("user_id"),
+    User.account_id == bindparam("account_id"),
+    User.deleted_at.is_(None),
+)
+_LIVE_USER_BY_ABSTRACT_ID = select(User).where(
+    User.account_id == bindparam("account_id"),
+    User.abstract_user_id == bindparam("abstract_user_id"),
+    User.deleted_at.is_(None),
+)
 
 # The console's list of an account's users, by abstract id.
 USERS = Keyset(User.abstract_user_id, User.id, kind="text")
@@ -77,19 +88,12 @@ class AccountsRepository:
         return list(self.session.scalars(USERS.seek(query, after, descending=False).limit(limit)))
 
     def live_user(self, account_id: str, user_id: str) -> User | None:
-        return self.session.scalar(
-            select(User).where(
-                User.id == user_id, User.account_id == account_id, User.deleted_at.is_(None)
-            )
-        )
+        return self.session.scalar(_LIVE_USER, {"user_id": user_id, "account_id": account_id})
 
     def live_user_by_abstract_id(self, account_id: str, abstract_user_id: str) -> User | None:
         return self.session.scalar(
-            select(User).where(
-                User.account_id == account_id,
-                User.abstract_user_id == abstract_user_id,
-                User.deleted_at.is_(None),
-            )
+            _LIVE_USER_BY_ABSTRACT_ID,
+            {"abstract_user_id": abstract_user_id, "account_id": account_id},
         )
 
     def personal_workspace(self, user_id: str) -> Workspace | None:

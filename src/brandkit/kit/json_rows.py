@@ -106,17 +106,6 @@ class _UrlUnsafe(FunctionElement[bool]):
     name = "url_unsafe"
 
 
-class _WithDefaults(FunctionElement[Any]):
-    """``{**defaults, **value}`` of a JSON column (the defaults alone when it holds no object)."""
-
-    inherit_cache = False
-    name = "json_with_defaults"
-
-    def __init__(self, value: Sql, defaults: Mapping[str, Any]) -> None:
-        super().__init__(value)
-        self.defaults = dict(defaults)
-
-
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -126,10 +115,24 @@ def _sql_text(value: Any) -> str:
     return _sql_string(orjson.dumps(value).decode())
 
 
+class _WithDefaults(FunctionElement[Any]):
+    """``{**defaults, **value}`` of a JSON column (the defaults alone when it holds no object).
+    Arguments: the value, the defaults' JSON, then each default's JSON path and JSON. All are
+    SQL literals, so the statement stays in SQLAlchemy's compiled cache."""
+
+    inherit_cache = True
+    name = "json_with_defaults"
+
+
+def _arguments(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
+    return [compiler.process(clause, **kw) for clause in element.clauses.clauses]
+
+
 @compiles(_WithDefaults, "postgresql")
 def _with_defaults_pg(element: _WithDefaults, compiler: SQLCompiler, **kw: Any) -> str:
-    value = f"CAST({compiler.process(element.clauses, **kw)} AS jsonb)"
-    defaults = f"CAST({_sql_text(element.defaults)} AS jsonb)"
+    value, defaults, *_ = _arguments(element, compiler, **kw)
+    value = f"CAST({value} AS jsonb)"
+    defaults = f"CAST({defaults} AS jsonb)"
     # jsonb's || is a shallow merge where the right side wins, as a dict merge is.
     return (
         f"CAST(CASE WHEN jsonb_typeof({value}) = 'object' THEN {defaults} || {value} "
@@ -139,13 +142,11 @@ def _with_defaults_pg(element: _WithDefaults, compiler: SQLCompiler, **kw: Any) 
 
 @compiles(_WithDefaults, "sqlite")
 def _with_defaults_sqlite(element: _WithDefaults, compiler: SQLCompiler, **kw: Any) -> str:
-    value = compiler.process(element.clauses, **kw)
+    value, _, *pairs = _arguments(element, compiler, **kw)
     # json_insert adds a key only where it is missing: a shallow merge where the value wins
     # (json_patch would merge nested objects too, which a dict merge does not).
-    inserts = "".join(
-        f", '$.\"{name}\"', json({_sql_text(default)})"
-        for name, default in element.defaults.items()
-    )
+    paths, defaults = pairs[::2], pairs[1::2]
+    inserts = "".join(f", {p}, json({d})" for p, d in zip(paths, defaults, strict=True))
     return (
         f"json(json_insert(CASE WHEN json_type({value}) = 'object' THEN {value} ELSE '{{}}' END"
         f"{inserts}))"
@@ -161,7 +162,10 @@ def unix_seconds(value: Sql) -> ColumnElement[Any]:
 
 
 def with_defaults(value: Sql, defaults: Mapping[str, Any]) -> ColumnElement[Any]:
-    return _WithDefaults(value, defaults)
+    pairs: list[ColumnElement[Any]] = []
+    for name, default in defaults.items():
+        pairs += [literal_column(_sql_string(f'$."{name}"')), literal_column(_sql_text(default))]
+    return _WithDefaults(value, literal_column(_sql_text(dict(defaults))), *pairs)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from brandkit.db import AnyRow
@@ -43,6 +44,41 @@ MEDIA_JSON = RowJson(
 )
 
 
+@cache
+def _media_page_query(
+    system: bool,
+    by_type: bool,
+    by_sub_type: bool,
+    by_id: bool,
+    by_brand: bool,
+    seeking: bool,
+    ascending: bool,
+) -> Select[*tuple[Any, ...]]:
+    """One prebuilt statement per shape of media/get, values bound at execution (as
+    ``designs.repository`` does for variants: building it costs more than running it)."""
+    query = select(*MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
+        Media.deleted_at.is_(None), Media.system == bindparam("system")
+    )
+    if system:
+        # Built-in stock is shared (account null); an account may also carry its own.
+        query = query.where(
+            or_(Media.account_id.is_(None), Media.account_id == bindparam("account_id"))
+        )
+    else:
+        query = query.where(
+            Media.account_id == bindparam("account_id"), Media.user_id == bindparam("user_id")
+        )
+    for wanted, column, name in (
+        (by_type, Media.media_type, "media_type"),
+        (by_sub_type, Media.sub_type, "sub_type"),
+        (by_id, Media.id, "media_id"),
+        (by_brand, Media.brand_id, "brand_id"),
+    ):
+        if wanted:
+            query = query.where(column == bindparam(name))
+    return MEDIA.seek_bound(query, seeking=seeking, descending=not ascending)
+
+
 class MediaRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -64,24 +100,29 @@ class MediaRepository:
     ) -> Sequence[AnyRow]:
         """Rows of ``MEDIA_JSON`` and the keyset position; ``presented`` binds the JSON's
         parameters (``RowJson.params``)."""
-        query = select(*MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
-            Media.deleted_at.is_(None), Media.system == system
+        query = _media_page_query(
+            system == "SYSTEM",
+            media_type is not None,
+            sub_type is not None,
+            media_id is not None,
+            brand_id is not None,
+            after is not None,
+            ascending,
         )
-        if system == "SYSTEM":
-            # Built-in stock is shared (account null); an account may also carry its own.
-            query = query.where(or_(Media.account_id.is_(None), Media.account_id == account_id))
-        else:
-            query = query.where(and_(Media.account_id == account_id, Media.user_id == user_id))
-        if media_type is not None:
-            query = query.where(Media.media_type == media_type)
-        if sub_type is not None:
-            query = query.where(Media.sub_type == sub_type)
-        if media_id is not None:
-            query = query.where(Media.id == media_id)
-        if brand_id is not None:
-            query = query.where(Media.brand_id == brand_id)
-        query = MEDIA.seek(query, after, descending=not ascending)
-        return self.session.connection().execute(query.limit(limit), presented).all()
+        params: dict[str, object] = {
+            "account_id": account_id,
+            "user_id": user_id,
+            "system": system,
+            "media_type": media_type,
+            "sub_type": sub_type,
+            "media_id": media_id,
+            "brand_id": brand_id,
+            "limit": limit,
+            **presented,
+        }
+        if after is not None:
+            params.update(MEDIA.bind(after))
+        return self.session.connection().execute(query, params).all()
 
     def latest_uploads(self, account_id: str, user_id: str, limit: int) -> Sequence[Media]:
         """A user's live uploaded media, newest first (the editor's image choices)."""
