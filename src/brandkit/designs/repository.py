@@ -10,7 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, String, bindparam, cast, literal_column, select
 from sqlalchemy.orm import Session
 
-from brandkit.db import AnyRow
+from brandkit.db import AnyRow, UTCDateTime
 from brandkit.designs.models import ContentSnippet, Design, DesignFile, Variant, VariantDownload
 from brandkit.dialects import dialect_of
 from brandkit.kit.json_rows import RowJson, embedded, public_url
@@ -75,6 +75,34 @@ def _variant_page_query(
     if by_type:
         query = query.where(Variant.variant_type == bindparam("variant_type"))
     return VARIANTS.seek_bound(query, seeking=keyset, descending=True)
+
+
+ExportedKind = Literal["variants", "media", "content"]
+
+
+@cache
+def _export_query(kind: ExportedKind, seeking: bool) -> Select[*tuple[Any, ...]]:
+    """export-data's three lists of a user's rows in a time window, prebuilt as get-design-
+    variants' statements are; every value bound at execution."""
+    start, end = bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    if kind == "variants":
+        query = select(*VARIANT_JSON.columns(), *VARIANTS.position_columns()).where(
+            Variant.user_id == bindparam("user_id"), Variant.created_at.between(start, end)
+        )
+        return VARIANTS.seek_bound(query, seeking=seeking, descending=True)
+    if kind == "media":
+        query = select(*EXPORTED_MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
+            Media.user_id == bindparam("user_id"),
+            Media.system == "USER",
+            Media.deleted_at.is_(None),
+            Media.created_at.between(start, end),
+        )
+        return MEDIA.seek_bound(query, seeking=seeking, descending=True)
+    query = select(*EXPORTED_CONTENT_JSON.columns(), *CONTENT.position_columns()).where(
+        ContentSnippet.user_id == bindparam("user_id"),
+        ContentSnippet.created_at.between(start, end),
+    )
+    return CONTENT.seek_bound(query, seeking=seeking, descending=True)
 
 
 class DesignsRepository:
@@ -171,11 +199,7 @@ class DesignsRepository:
         limit: int,
         presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(*VARIANT_JSON.columns(), *VARIANTS.position_columns()).where(
-            Variant.user_id == user_id, Variant.created_at.between(start, end)
-        )
-        query = VARIANTS.seek(query, after, descending=True).limit(limit)
-        return self.session.connection().execute(query, presented).all()
+        return self._exported("variants", user_id, start, end, after, limit, presented)
 
     def user_media(
         self,
@@ -186,14 +210,7 @@ class DesignsRepository:
         limit: int,
         presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(*EXPORTED_MEDIA_JSON.columns(), *MEDIA.position_columns()).where(
-            Media.user_id == user_id,
-            Media.system == "USER",
-            Media.deleted_at.is_(None),
-            Media.created_at.between(start, end),
-        )
-        query = MEDIA.seek(query, after, descending=True).limit(limit)
-        return self.session.connection().execute(query, presented).all()
+        return self._exported("media", user_id, start, end, after, limit, presented)
 
     def user_content(
         self,
@@ -204,8 +221,26 @@ class DesignsRepository:
         limit: int,
         presented: dict[str, object],
     ) -> Sequence[AnyRow]:
-        query = select(*EXPORTED_CONTENT_JSON.columns(), *CONTENT.position_columns()).where(
-            ContentSnippet.user_id == user_id, ContentSnippet.created_at.between(start, end)
-        )
-        query = CONTENT.seek(query, after, descending=True).limit(limit)
-        return self.session.connection().execute(query, presented).all()
+        return self._exported("content", user_id, start, end, after, limit, presented)
+
+    def _exported(
+        self,
+        kind: ExportedKind,
+        user_id: str,
+        start: datetime,
+        end: datetime,
+        after: Position | None,
+        limit: int,
+        presented: dict[str, object],
+    ) -> Sequence[AnyRow]:
+        params: dict[str, object] = {
+            "user_id": user_id,
+            "start": start,
+            "end": end,
+            "limit": limit,
+            **presented,
+        }
+        if after is not None:
+            params.update(Keyset.bind(after))
+        query = _export_query(kind, after is not None)
+        return self.session.connection().execute(query, params).all()
