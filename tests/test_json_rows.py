@@ -189,12 +189,13 @@ def test_export_data_rows_read_as_their_python_forms(
             repo = DesignsRepository(s)
             media = orjson.loads(
                 EXPORTED_MEDIA_JSON.items(
-                    repo.user_media(tenant.user.id, start, end, None, 10, links.params()), storage
+                    repo.exported("media", tenant.user.id, start, end, None, 10, links.params()),
+                    storage,
                 ).text
             )
             content = orjson.loads(
                 EXPORTED_CONTENT_JSON.items(
-                    repo.user_content(tenant.user.id, start, end, None, 10, links.params()),
+                    repo.exported("content", tenant.user.id, start, end, None, 10, links.params()),
                     storage,
                 ).text
             )

@@ -190,40 +190,7 @@ class DesignsRepository:
         # the query on this hot path and adds nothing to tuples of columns.
         return self.session.connection().execute(query, params).all()
 
-    def user_variants(
-        self,
-        user_id: str,
-        start: datetime,
-        end: datetime,
-        after: Position | None,
-        limit: int,
-        presented: dict[str, object],
-    ) -> Sequence[AnyRow]:
-        return self._exported("variants", user_id, start, end, after, limit, presented)
-
-    def user_media(
-        self,
-        user_id: str,
-        start: datetime,
-        end: datetime,
-        after: Position | None,
-        limit: int,
-        presented: dict[str, object],
-    ) -> Sequence[AnyRow]:
-        return self._exported("media", user_id, start, end, after, limit, presented)
-
-    def user_content(
-        self,
-        user_id: str,
-        start: datetime,
-        end: datetime,
-        after: Position | None,
-        limit: int,
-        presented: dict[str, object],
-    ) -> Sequence[AnyRow]:
-        return self._exported("content", user_id, start, end, after, limit, presented)
-
-    def _exported(
+    def exported(
         self,
         kind: ExportedKind,
         user_id: str,
@@ -233,6 +200,7 @@ class DesignsRepository:
         limit: int,
         presented: dict[str, object],
     ) -> Sequence[AnyRow]:
+        """export-data's rows of one kind: a user's, created in [start, end], newest first."""
         params: dict[str, object] = {
             "user_id": user_id,
             "start": start,

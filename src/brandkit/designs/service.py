@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from brandkit.designs.repository import (
     VARIANT_JSON,
     VARIANTS,
     DesignsRepository,
+    ExportedKind,
     OwnerKind,
 )
 from brandkit.designs.schemas import (
@@ -35,7 +35,7 @@ from brandkit.designs.schemas import (
 from brandkit.kit.cursors import decode_cursor, encode_cursor
 from brandkit.kit.errors import BadRequest, invalid
 from brandkit.kit.json_rows import RowJson
-from brandkit.kit.pagination import Keyset, Pager, Position
+from brandkit.kit.pagination import Keyset, Pager
 from brandkit.kit.timeparse import from_unix
 from brandkit.storage.base import Storage
 
@@ -175,11 +175,6 @@ def export_window(request: ExportDataRequest, now: datetime) -> tuple[datetime, 
     return start, end
 
 
-Fetch = Callable[
-    [str, datetime, datetime, "Position | None", int, dict[str, object]], Sequence[AnyRow]
-]
-
-
 def export_data(
     session: Session,
     principal: Principal,
@@ -189,14 +184,14 @@ def export_data(
     start, end = export_window(request, utcnow())
     user: User = accounts.find_user(session, principal.account_id, request.abstractUserId)
     repo = DesignsRepository(session)
-    kinds: dict[str, tuple[Fetch, Keyset, RowJson]] = {
-        "variants": (repo.user_variants, VARIANTS, VARIANT_JSON),
-        "media": (repo.user_media, MEDIA, EXPORTED_MEDIA_JSON),
-        "content": (repo.user_content, CONTENT, EXPORTED_CONTENT_JSON),
+    kinds: dict[ExportedKind, tuple[Keyset, RowJson]] = {
+        "variants": (VARIANTS, VARIANT_JSON),
+        "media": (MEDIA, EXPORTED_MEDIA_JSON),
+        "content": (CONTENT, EXPORTED_CONTENT_JSON),
     }
     presented = out.links.params()
     dialect = session.get_bind().dialect
-    wanted = ["variants"] if request.exportType == "designs" else list(kinds)
+    wanted: list[ExportedKind] = ["variants"] if request.exportType == "designs" else list(kinds)
     # The cursor holds, per kind, the last position served, or None once that kind is complete.
     context = f"export-data:{principal.account_id}:{user.id}:{start}:{end}:{request.exportType}"
     state: dict[str, Any] = {kind: [] for kind in wanted}
@@ -213,10 +208,10 @@ def export_data(
         if position is None:
             next_state[kind] = None
             continue
-        fetch, keyset, shape = kinds[kind]
+        keyset, shape = kinds[kind]
         after = keyset.position_from(position) if position else None
         cap = EXPORT_CAPS[kind]
-        rows = fetch(user.id, start, end, after, cap + 1, presented)
+        rows = repo.exported(kind, user.id, start, end, after, cap + 1, presented)
         body[kind] = shape.items(rows[:cap], out.links.storage)
         next_state[kind] = (
             keyset.position_of_raw(rows[cap - 1], dialect) if len(rows) > cap else None
