@@ -75,3 +75,24 @@ def test_the_turn_is_given_back_when_the_unit_fails(sqlite_engine: Engine) -> No
     # Readers never queue for it.
     with _WRITERS[sqlite_engine], transaction(sessions) as s:
         assert s.execute(text("SELECT n FROM counter")).scalar_one() == 0
+
+
+def test_a_writer_waits_for_its_turn_on_the_queue_not_in_sqlite(sqlite_engine: Engine) -> None:
+    sessions = make_sessionmaker(sqlite_engine)
+    began = threading.Event()
+
+    def write() -> None:
+        with transaction(sessions, write=True) as s:
+            began.set()
+            s.execute(text("UPDATE counter SET n = n + 1"))
+
+    # Holding the queue's lock while SQLite's own write lock is free: a writer that went
+    # straight to BEGIN IMMEDIATE would begin at once.
+    with _WRITERS[sqlite_engine]:
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not began.wait(0.3)
+    assert began.wait(10)
+    writer.join(10)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 1

@@ -176,16 +176,14 @@ class DesignsRepository:
         query = _variant_page_query(
             owner, user_id is not None, variant_type is not None, after is not None
         )
-        params: dict[str, object] = {
+        values = {
             "account_id": account_id,
             "owner_id": owner_id,
             "user_id": user_id,
             "variant_type": variant_type,
-            "limit": limit,
             **presented,
         }
-        if after is not None:
-            params.update(VARIANTS.bind(after))
+        params = VARIANTS.bind(after, limit, values)
         # Plain rows through the Core connection: the ORM's result machinery costs more than
         # the query on this hot path and adds nothing to tuples of columns.
         return self.session.connection().execute(query, params).all()
@@ -201,14 +199,7 @@ class DesignsRepository:
         presented: dict[str, object],
     ) -> Sequence[AnyRow]:
         """export-data's rows of one kind: a user's, created in [start, end], newest first."""
-        params: dict[str, object] = {
-            "user_id": user_id,
-            "start": start,
-            "end": end,
-            "limit": limit,
-            **presented,
-        }
-        if after is not None:
-            params.update(Keyset.bind(after))
+        values = {"user_id": user_id, "start": start, "end": end, **presented}
+        params = Keyset.bind(after, limit, values)
         query = _export_query(kind, after is not None)
         return self.session.connection().execute(query, params).all()

@@ -2,8 +2,8 @@
 object, a converted value or a dict being made in Python for each of its items.
 
 A list declares once, as a ``RowJson``, how one of its rows reads in JSON: each field's name and
-the SQL that gives its value, with the few conversions JSON needs spelled out (
-``embedded``, ``unix_seconds``, ``with_defaults``, ``public_url``). Its repository selects
+the SQL that gives its value, with the few conversions JSON needs spelled out (``embedded``,
+``unix_seconds``, ``with_defaults``, ``public_url``). Its repository selects
 ``RowJson.columns()`` beside the keyset's raw position (``Keyset.position_columns``) and the pager
 joins the page with ``Pager.json_page``. PostgreSQL and SQLite write the same JSON (the object's
 key order aside); the tests compare both with what the Python renderers of the same rows give.
@@ -232,8 +232,6 @@ class RowJson:
 class JsonArray(Generic[T]):
     """A JSON array already written: the response writes its text as it is (``kit.responses``);
     code that reads the items (the console's pages) iterates them, parsed once."""
-
-    __slots__ = ("__dict__", "length", "text")
 
     def __init__(self, text: str, length: int) -> None:
         self.text = text

@@ -8,7 +8,7 @@ The position is the last row served, never an offset, so page 10,000 costs what 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -63,8 +63,13 @@ class Keyset:
         return self.order(query, descending=descending).limit(bindparam("limit", type_=Integer()))
 
     @staticmethod
-    def bind(after: Position) -> dict[str, Any]:
-        return {"after_sort": after[0], "after_id": after[1]}
+    def bind(after: Position | None, limit: int, values: Mapping[str, object]) -> dict[str, Any]:
+        """The parameters of a ``seek_bound`` statement: ``values``, the page size and, when
+        seeking, the position."""
+        params: dict[str, Any] = {**values, "limit": limit}
+        if after is not None:
+            params.update(after_sort=after[0], after_id=after[1])
+        return params
 
     def order(self, query: AnySelect, *, descending: bool) -> AnySelect:
         if descending:

@@ -109,7 +109,7 @@ class MediaRepository:
             after is not None,
             ascending,
         )
-        params: dict[str, object] = {
+        values = {
             "account_id": account_id,
             "user_id": user_id,
             "system": system,
@@ -117,12 +117,9 @@ class MediaRepository:
             "sub_type": sub_type,
             "media_id": media_id,
             "brand_id": brand_id,
-            "limit": limit,
             **presented,
         }
-        if after is not None:
-            params.update(MEDIA.bind(after))
-        return self.session.connection().execute(query, params).all()
+        return self.session.connection().execute(query, MEDIA.bind(after, limit, values)).all()
 
     def latest_uploads(self, account_id: str, user_id: str, limit: int) -> Sequence[Media]:
         """A user's live uploaded media, newest first (the editor's image choices)."""

@@ -20,8 +20,10 @@ class UploadsRepository:
 
     def add(self, upload: Upload) -> None:
         """Store a new grant. Written with one plain INSERT, not through the session's unit
-        of work: every presign pays for this row, and nothing reads the object back."""
-        self.session.connection().execute(_INSERT, {c: getattr(upload, c) for c in _COLUMNS})
+        of work: every presign pays for this row, and nothing reads the object back. Unset
+        attributes are left out, so the columns' defaults apply as a flush would apply them."""
+        values = {c: v for c in _COLUMNS if (v := getattr(upload, c)) is not None}
+        self.session.connection().execute(_INSERT, values)
 
     def pending(self, account_id: str, key: str) -> Upload | None:
         return self.session.scalars(
