@@ -53,6 +53,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_SQLITE_MMAP_BYTES = 1 << 30
 # SQLAlchemy's own pool for file SQLite: one writer at a time, so more connections buy nothing.
 _SQLITE_POOL = (5, 10)
 
@@ -102,6 +103,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Pages read through a memory map, not a read() call each: an export walks its index in
+        # time order over a table stored in arrival order, and the calls were a third of its
+        # read (1M activities: 9.5 s -> 6.0 s). Address space only; the OS shares the pages.
+        cur.execute(f"PRAGMA mmap_size={_SQLITE_MMAP_BYTES}")
         cur.close()
 
     _WRITERS[engine] = threading.Lock()

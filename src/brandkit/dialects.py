@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import psycopg
 from sqlalchemy import Connection, Engine, Table
@@ -19,8 +19,9 @@ _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class Dialect(Protocol):
-    # Whether the database writes CSV itself (COPY), which exports then use.
-    copies_csv: bool
+    # How exports have the database write each CSV line: "sql" (PostgreSQL: string functions,
+    # read in libpq's chunked rows) or "printf" (SQLite: one printf a line), see exports/writer.
+    export_lines: Literal["sql", "printf"]
 
     def insert(self, table: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that takes ``on_conflict_do_nothing``."""
@@ -45,7 +46,7 @@ class Dialect(Protocol):
 
 
 class _Postgres:
-    copies_csv = True
+    export_lines: Literal["sql", "printf"] = "sql"
 
     def insert(self, table: type[Any] | Table) -> postgresql.Insert:
         return postgresql.insert(table)
@@ -76,7 +77,7 @@ class _Postgres:
 
 
 class _SQLite:
-    copies_csv = False
+    export_lines: Literal["sql", "printf"] = "printf"
 
     def insert(self, table: type[Any] | Table) -> sqlite.Insert:
         return sqlite.insert(table)

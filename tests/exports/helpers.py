@@ -24,6 +24,17 @@ from brandkit.jobs.runner import Worker
 from brandkit.kit.ids import new_uuid
 from tests.factories import Factory, Tenant
 
+# Zones with a DST change of each kind (whole-hour, half-hour and 45-minute offsets, southern
+# summers, Lord Howe's half-hour DST) for the date formatting tests.
+ZONES = [
+    "Europe/Madrid",
+    "UTC",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/Sao_Paulo",
+]
 EXPORT_SCOPES = ["export:read", "export:write", "contacts:write", "activities:write"]
 
 

@@ -12,16 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandkit.exports.formats import DateCells, format_date
+from tests.exports.helpers import ZONES
 
-ZONES = [
-    "Europe/Madrid",
-    "UTC",
-    "America/St_Johns",
-    "Australia/Lord_Howe",
-    "Asia/Kathmandu",
-    "Pacific/Chatham",
-    "America/Sao_Paulo",
-]
 # A DST change of each kind, and two instants of the local-mean-time era.
 MOMENTS = [
     datetime(2024, 3, 31, 1, 0, tzinfo=UTC),

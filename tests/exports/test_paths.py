@@ -1,5 +1,6 @@
-"""The two CSV writers, PostgreSQL's COPY and the Python row path, write byte-identical files for
-every export kind, version, delimiter, date format and filter, from the same snapshot."""
+"""The database-built CSV writers, PostgreSQL's lines in SQL and SQLite's lines by printf, write
+files byte-identical to the Python row path's (SPEC 5.4 written plainly) for every export kind,
+version, delimiter, date format, zone and filter, from the same snapshot."""
 
 from __future__ import annotations
 
@@ -19,15 +20,21 @@ from brandkit.config import Settings
 from brandkit.contacts.models import Activity, Contact
 from brandkit.db import make_engine, make_sessionmaker, transaction
 from brandkit.dialects import dialect_of
-from brandkit.exports import copy_path, row_path
+from brandkit.exports import copy_path, row_path, sqlite_lines
 from brandkit.exports.kinds import KINDS
 from brandkit.exports.snapshot import ExportSpec
 from brandkit.exports.types import DateFormat, Delimiter, ExportType, Version
 from brandkit.kit.ids import new_uuid
+from brandkit.migrate import upgrade
 from tests.exports import helpers as h
 from tests.factories import Factory
 
 START = datetime(2024, 3, 30, 23, 15, tzinfo=UTC)
+FAR = [
+    datetime(1890, 6, 1, 12, 0, 59, 999_999, tzinfo=UTC),
+    datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    datetime(2199, 7, 1, 8, 30, tzinfo=UTC),
+]
 TRICKY = [
     "=SUM(A1)",
     "+1",
@@ -51,8 +58,10 @@ def pg_engine(postgres_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _seed(engine: Engine, settings: Settings) -> tuple[str, str]:
-    """Rows with every awkward value a cell can hold; returns (account id, a segment id)."""
+def _seed(engine: Engine, settings: Settings, far: bool = False) -> tuple[str, str]:
+    """Rows with every awkward value a cell can hold; returns (account id, a segment id).
+    ``far``: contacts also created in a zone's local-mean-time era and after the years whose
+    offsets SQLite's statement carries (sqlite_dates), which its Python function formats."""
     factory = Factory(make_sessionmaker(engine), settings)
     tenant = h.tenant(factory)
     seeded = h.seed(factory.sessions, tenant.account_id, contacts=6, activities=30, start=START)
@@ -76,7 +85,9 @@ def _seed(engine: Engine, settings: Settings) -> tuple[str, str]:
                 newsletter_status="none",
                 fields=orjson.dumps(fields).decode(),
                 origin=value,
-                created_at=START + timedelta(hours=i, microseconds=999_999),
+                created_at=FAR[i % len(FAR)]
+                if far and i < len(FAR)
+                else START + timedelta(hours=i, microseconds=999_999),
                 updated_at=START + timedelta(days=i),
                 last_subscribed_at=None if i % 2 else START + timedelta(hours=13 * i),
             )
@@ -118,25 +129,22 @@ def _write(engine: Engine, spec: ExportSpec, path: str) -> bytes:
     with dialect.snapshot(engine) as conn:
         if path == "copy":
             copy_path.write(conn, spec, out, lambda done, total: None)
+        elif path == "printf":
+            sqlite_lines.write(conn, spec, out, lambda done, total: None)
         else:
             row_path.write(conn, dialect, spec, out, lambda done, total: None)
     return out.getvalue()
 
 
-def test_copy_and_row_paths_write_the_same_bytes(
-    pg_engine: Engine, postgres_url: str, tmp_path: Path
-) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=postgres_url)
-    account_id, segment = _seed(pg_engine, settings)
+def _specs(account_id: str, segment: str, zones: list[str]) -> Iterator[ExportSpec]:
     kinds: list[ExportType] = ["contacts", "activities"]
     versions: list[Version] = ["v1", "v2"]
     delimiters: list[Delimiter] = [",", ";"]
     formats: list[DateFormat] = ["ISO", "L", "LL", "LLL"]
-    compared = 0
     for kind, version, delimiter, date_format, zone, neutralise, filtered in itertools.product(
-        kinds, versions, delimiters, formats, ["UTC", "Asia/Kolkata"], [True, False], [False, True]
+        kinds, versions, delimiters, formats, zones, [True, False], [False, True]
     ):
-        spec = ExportSpec(
+        yield ExportSpec(
             account_id=account_id,
             kind=KINDS[kind],
             version=version,
@@ -147,8 +155,36 @@ def test_copy_and_row_paths_write_the_same_bytes(
             neutralise=neutralise,
             batch_rows=4,
         )
+
+
+def test_copy_and_row_paths_write_the_same_bytes(
+    pg_engine: Engine, postgres_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=postgres_url)
+    account_id, segment = _seed(pg_engine, settings)
+    compared = 0
+    for spec in _specs(account_id, segment, ["UTC", "Asia/Kolkata"]):
         copied, rows = _write(pg_engine, spec, "copy"), _write(pg_engine, spec, "rows")
         assert copied.count(b"\r\n") > 1, spec
         assert copied == rows, (spec, copied.decode(), rows.decode())
         compared += 1
     assert compared == 2 * 2 * 2 * 4 * 2 * 2 * 2
+
+
+def test_sqlite_printf_and_row_paths_write_the_same_bytes(tmp_path: Path) -> None:
+    """On SQLite, across a DST change (the window spans Madrid's of 2024-03-31), in half- and
+    quarter-hour zones, and for times SQLite's statement leaves to its Python function."""
+    url = f"sqlite:///{tmp_path}/paths.db"
+    engine = make_engine(url)
+    upgrade(engine)
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=url)
+    account_id, segment = _seed(engine, settings, far=True)
+    compared = 0
+    zones = ["UTC", "Asia/Kolkata", "Europe/Madrid", "America/St_Johns", "Asia/Kathmandu"]
+    for spec in _specs(account_id, segment, zones):
+        printed, rows = _write(engine, spec, "printf"), _write(engine, spec, "rows")
+        assert printed.count(b"\r\n") > 1, spec
+        assert printed == rows, (spec, printed.decode(), rows.decode())
+        compared += 1
+    assert compared == 2 * 2 * 2 * 4 * len(zones) * 2 * 2
+    engine.dispose()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,13 +41,7 @@ def format_date(value: datetime | None, date_format: str, tz: ZoneInfo) -> str:
         return ""
     local = value.astimezone(tz)
     if date_format == "ISO":
-        offset = local.utcoffset() or timedelta(0)
-        if offset == timedelta(0):
-            suffix = "Z"
-        else:
-            minutes = int(offset.total_seconds()) // 60
-            sign = "+" if minutes >= 0 else "-"
-            suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        suffix = iso_offset(local.utcoffset() or timedelta(0))
         return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{suffix}"
     if date_format == "L":
         return f"{local:%m/%d/%Y}"
@@ -56,6 +50,15 @@ def format_date(value: datetime | None, date_format: str, tz: ZoneInfo) -> str:
         return day
     hour = local.hour % 12 or 12
     return f"{day} {hour}:{local:%M} {'PM' if local.hour >= 12 else 'AM'}"
+
+
+def iso_offset(offset: timedelta) -> str:
+    """An ISO date's offset: "Z" for UTC, else "+HH:MM" or "-HH:MM"."""
+    if offset == timedelta(0):
+        return "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class DateCells:
@@ -68,6 +71,7 @@ class DateCells:
         self._format = date_format
         self._tz = tz
         self._minutes: dict[tuple[int, int, int, int, int], tuple[str, str] | None] = {}
+        self._texts: dict[str, tuple[str, str] | None] = {}
 
     def __call__(self, value: datetime | None) -> str:
         if value is None:
@@ -76,16 +80,45 @@ class DateCells:
         try:
             parts = self._minutes[key]
         except KeyError:
-            parts = self._minute(value)
-            if len(self._minutes) > 100_000:
-                self._minutes.clear()
-            self._minutes[key] = parts
+            parts = self._remember(self._minutes, key, value)
         if parts is None:
             return format_date(value, self._format, self._tz)
         head, tail = parts
         if self._format != "ISO":
             return head
         return f"{head}{value.second:02d}.{value.microsecond // 1000:03d}{tail}"
+
+    def stored(self, text: str | None) -> str:
+        """The same for a time as SQLite stores it (``UTCDateTime``: naive UTC,
+        ``YYYY-MM-DD HH:MM:SS.ffffff``), read as text: SQLite's export path calls this from
+        SQL once a value, and parsing each into a datetime would cost more than the rest."""
+        if text is None:
+            return ""
+        parts = None
+        if len(text) == len("YYYY-MM-DD HH:MM:SS.ffffff"):
+            minute = text[:16]
+            try:
+                parts = self._texts[minute]
+            except KeyError:
+                start = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+                parts = self._remember(self._texts, minute, start)
+        if parts is None:  # another length, or a local mean time: formatted whole
+            return self(datetime.fromisoformat(text).replace(tzinfo=UTC))
+        head, tail = parts
+        if self._format != "ISO":
+            return head
+        # Seconds as stored, milliseconds the fraction's first three digits (truncated, as
+        # ``microsecond // 1000`` is).
+        return f"{head}{text[17:19]}.{text[20:23]}{tail}"
+
+    def _remember(
+        self, cache: dict[Any, tuple[str, str] | None], key: Any, value: datetime
+    ) -> tuple[str, str] | None:
+        parts = self._minute(value)
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = parts
+        return parts
 
     def _minute(self, value: datetime) -> tuple[str, str] | None:
         offset = value.astimezone(self._tz).utcoffset() or timedelta(0)

@@ -55,7 +55,7 @@ def open_snapshot(conn: Connection, dialect: Dialect, spec: ExportSpec, out: IO[
     same database), and the header written; the same on both paths."""
     started = utcnow()
     kind = spec.kind
-    counted = select(func.count()).select_from(kind.source)
+    counted = select(func.count()).select_from(kind.counted)
     total = int(
         conn.execute(counted.where(*kind.where(spec.account_id, spec.filters))).scalar_one()
     )

@@ -9,9 +9,10 @@ count (``total``), the custom field names and the rows all come from that one sn
 file has no row twice and none missing, and rows written meanwhile (back-dated activities
 included) are not in it.
 
-Two paths write the rows, both from the export's ``ExportKind``: where the database writes CSV
-itself (PostgreSQL's COPY, ``copy_path``) it does, else Python formats each row (``row_path``).
-Both write the same bytes (tests/exports/test_paths.py).
+The database writes each CSV line, from the export's ``ExportKind``: PostgreSQL in SQL
+(``copy_path``), SQLite with one ``printf`` a line (``sqlite_lines``). ``row_path``, Python
+formatting each row, is SPEC 5.4 written plainly: the tests hold both database paths to it, byte
+for byte, for every kind, version, delimiter, date format and filter (tests/exports/test_paths.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import IO
 from sqlalchemy import Engine
 
 from brandkit.dialects import dialect_of
-from brandkit.exports import copy_path, row_path
+from brandkit.exports import copy_path, sqlite_lines
 from brandkit.exports.snapshot import ExportSpec, ProgressFn, Written
 
 
@@ -30,6 +31,6 @@ def write_csv(engine: Engine, spec: ExportSpec, out: IO[bytes], progress: Progre
     (it may raise to stop the export)."""
     dialect = dialect_of(engine)
     with dialect.snapshot(engine) as conn:
-        if dialect.copies_csv:
+        if dialect.export_lines == "sql":
             return copy_path.write(conn, spec, out, progress)
-        return row_path.write(conn, dialect, spec, out, progress)
+        return sqlite_lines.write(conn, spec, out, progress)
