@@ -1,9 +1,9 @@
 """The database-built path on SQLite: SQLite writes each CSV line with one ``printf`` (``%w``
 doubles the quotes inside a cell, in C), and Python only joins the lines.
 
-Measured for 1,000,000 activities here: reading the cells as columns cost more in Python's
-``sqlite3`` (an object a value: 2.4 s for the bare fetch) than SQLite's whole read, and a line
-made with ``||`` cost SQLite 11 s (each ``||`` copies the line so far), one ``printf`` 1.7 s.
+Measured for 1,000,000 activities here: reading the cells as columns cost Python's ``sqlite3``
+2.4 s (an object a value), about what SQLite's whole read of the rows costs, and a line made with
+``||`` cost SQLite 11 s (each ``||`` copies the line so far), one ``printf`` 1.7 s.
 The lines are read from the DBAPI cursor: SQLAlchemy's rows cost 1.3 s more. Date cells come
 from ``sqlite_dates``; custom fields from ``formats.field_text`` (a Python function on the
 connection: SQLite's JSON functions write values differently), so every cell is exactly what
