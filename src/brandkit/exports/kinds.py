@@ -39,12 +39,12 @@ class ExportKind:
     columns: tuple[Column, ...]
     # The rows: the table(s) read, the account and contact columns filters apply to, the order.
     source: FromClause
+    # The same for COPY, with each table under its alias in ``SQL_ALIASES``.
+    source_sql: str
     # The table whose rows are counted: the kind's own, without the tables joined to it for a
     # column (a foreign key holds every joined row there, and the join cost the count as much as
     # the rows' read, a quarter of an export on SQLite). Filters name only its columns.
     counted: FromClause
-    # The same for COPY, with each table under its alias in ``SQL_ALIASES``.
-    source_sql: str
     account: SqlColumn[str]
     contact: SqlColumn[str]
     order: tuple[SqlColumn[Any], ...]
@@ -128,8 +128,8 @@ CONTACTS = ExportKind(
         _col("Origin", Contact.origin, "text", "v2"),
     ),
     source=Contact.__table__,
-    counted=Contact.__table__,
     source_sql="contacts c",
+    counted=Contact.__table__,
     account=_sql(Contact.account_id),
     contact=_sql(Contact.id),
     order=(_sql(Contact.created_at), _sql(Contact.id)),
@@ -151,8 +151,8 @@ ACTIVITIES = ExportKind(
         _col("Products", Activity.product_ids, "text", "v2"),
     ),
     source=Activity.__table__.join(Contact.__table__, Contact.id == Activity.contact_id),
-    counted=Activity.__table__,
     source_sql="activities a JOIN contacts c ON c.id = a.contact_id",
+    counted=Activity.__table__,
     account=_sql(Activity.account_id),
     contact=_sql(Activity.contact_id),
     order=(_sql(Activity.occurred_at), _sql(Activity.id)),
