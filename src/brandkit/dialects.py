@@ -18,10 +18,13 @@ from sqlalchemy.orm import Session
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
+# How exports have the database write each CSV line: "sql" (PostgreSQL: string functions, read
+# in libpq's chunked rows) or "printf" (SQLite: one printf a line), see exports/writer.
+ExportLines = Literal["sql", "printf"]
+
+
 class Dialect(Protocol):
-    # How exports have the database write each CSV line: "sql" (PostgreSQL: string functions,
-    # read in libpq's chunked rows) or "printf" (SQLite: one printf a line), see exports/writer.
-    export_lines: Literal["sql", "printf"]
+    export_lines: ExportLines
 
     def insert(self, table: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that takes ``on_conflict_do_nothing``."""
@@ -46,7 +49,7 @@ class Dialect(Protocol):
 
 
 class _Postgres:
-    export_lines: Literal["sql", "printf"] = "sql"
+    export_lines: ExportLines = "sql"
 
     def insert(self, table: type[Any] | Table) -> postgresql.Insert:
         return postgresql.insert(table)
@@ -77,7 +80,7 @@ class _Postgres:
 
 
 class _SQLite:
-    export_lines: Literal["sql", "printf"] = "printf"
+    export_lines: ExportLines = "printf"
 
     def insert(self, table: type[Any] | Table) -> sqlite.Insert:
         return sqlite.insert(table)

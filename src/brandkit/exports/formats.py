@@ -24,6 +24,8 @@ MONTHS = (
     "November",
     "December",
 )
+# A UTCDateTime as SQLite stores it: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff".
+STORED_TIME_LENGTH = 26
 # OWASP's list for CSV injection: a formula sign, or a tab or carriage return (which some
 # spreadsheets skip before reading a formula).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -95,7 +97,7 @@ class DateCells:
         if text is None:
             return ""
         parts = None
-        if len(text) == len("YYYY-MM-DD HH:MM:SS.ffffff"):
+        if len(text) == STORED_TIME_LENGTH:
             minute = text[:16]
             try:
                 parts = self._texts[minute]

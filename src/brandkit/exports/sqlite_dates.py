@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, String, and_, case, func, literal_column, type_coerce
 
 from brandkit.db import utcnow
-from brandkit.exports.formats import iso_offset
+from brandkit.exports.formats import STORED_TIME_LENGTH, iso_offset
 
 # The function ``sqlite_lines`` registers on the connection for the cells SQL does not write.
 DATE_FUNCTION = "brandkit_export_date"
@@ -30,7 +30,6 @@ YEARS_AHEAD = 5
 # (America/Boa_Vista, 2000). tests/exports/test_sqlite_dates.py holds the cells to
 # ``format_date`` around every change and across the years, for zones of every kind.
 _STEP = 6 * 3600
-_STORED = len("YYYY-MM-DD HH:MM:SS.ffffff")
 
 # A leaf of the CASE: the cell of the stored time ``{t}`` shifted by ``{s:+d}`` seconds. The
 # statement is written as text: the CASE of a zone with DST has a hundred leaves, and as
@@ -54,7 +53,7 @@ def date_cell(column: Any, date_format: str, tz: ZoneInfo) -> ColumnElement[str]
     spans, end = offsets(tz, year - YEARS_BACK, year + YEARS_AHEAD)
     name = f"{column.table.name}.{column.name}"  # our own table and column, never input
     text = type_coerce(column, String)
-    covered = and_(func.length(text) == _STORED, text >= spans[0][0], text < end)
+    covered = and_(func.length(text) == STORED_TIME_LENGTH, text >= spans[0][0], text < end)
     return case((covered, literal_column(_tree(name, spans, leaf), String)), else_=fallback)
 
 
